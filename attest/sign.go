@@ -1,0 +1,62 @@
+package attest
+
+import (
+	"bytes"
+	"crypto"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hallmark-dev/hallmark/provenance"
+	"github.com/secure-systems-lab/go-securesystemslib/dsse"
+	"github.com/sigstore/sigstore/pkg/signature"
+	sigdsse "github.com/sigstore/sigstore/pkg/signature/dsse"
+)
+
+// Sign builds the statement of rec over the raw commit object and signs it
+// into a DSSE envelope. commitObject may be nil when the object is not at
+// hand; the subject then carries only the commit id.
+func Sign(rec *provenance.Record, commitObject []byte, signer signature.Signer) (*Envelope, error) {
+	st, err := NewStatement(rec, commitObject)
+	if err != nil {
+		return nil, err
+	}
+	return SignStatement(st, signer)
+}
+
+// SignStatement signs an already built statement.
+func SignStatement(st *Statement, signer signature.Signer) (*Envelope, error) {
+	payload, err := st.Encode()
+	if err != nil {
+		return nil, err
+	}
+	return signPayload(payload, signer)
+}
+
+func signPayload(payload []byte, signer signature.Signer) (*Envelope, error) {
+	raw, err := sigdsse.WrapSigner(signer, PayloadType).SignMessage(bytes.NewReader(payload))
+	if err != nil {
+		return nil, fmt.Errorf("attest: sign: %w", err)
+	}
+	var env Envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return nil, fmt.Errorf("attest: sign: %w", err)
+	}
+	return &env, nil
+}
+
+// NewBundle wraps a signed envelope in a Sigstore bundle v0.3 whose
+// verification material names pub by its [KeyID].
+func NewBundle(env *Envelope, pub crypto.PublicKey) (*Bundle, error) {
+	id, err := KeyID(pub)
+	if err != nil {
+		return nil, err
+	}
+	return &Bundle{
+		MediaType:            BundleMediaType,
+		VerificationMaterial: VerificationMaterial{PublicKey: PublicKeyHint{Hint: id}},
+		DSSEEnvelope:         *env,
+	}, nil
+}
+
+// pae is DSSE's pre-authentication encoding of the envelope's payload.
+func pae(payloadType string, payload []byte) []byte { return dsse.PAE(payloadType, payload) }

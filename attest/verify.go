@@ -1,0 +1,226 @@
+package attest
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/hallmark-dev/hallmark/provenance"
+	"github.com/sigstore/sigstore/pkg/signature"
+)
+
+// TrustedKey is a public key trusted under a name ("alice", "ci").
+type TrustedKey struct {
+	Name string
+	Key  crypto.PublicKey
+}
+
+// Keyring is a set of named, trusted public keys.
+type Keyring struct {
+	keys []keyEntry
+}
+
+type keyEntry struct {
+	name     string
+	id       string
+	verifier signature.Verifier
+}
+
+// NewKeyring builds a keyring. Names must be unique and non-empty.
+func NewKeyring(keys ...TrustedKey) (*Keyring, error) {
+	r := &Keyring{}
+	for _, k := range keys {
+		if err := r.Add(k); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Add trusts one more key.
+func (r *Keyring) Add(k TrustedKey) error {
+	if k.Name == "" {
+		return fmt.Errorf("%w: trusted key has no name", ErrKeyFormat)
+	}
+	for _, e := range r.keys {
+		if e.name == k.Name {
+			return fmt.Errorf("%w: two trusted keys are named %q", ErrKeyFormat, k.Name)
+		}
+	}
+	v, err := NewVerifier(k.Key)
+	if err != nil {
+		return fmt.Errorf("trusted key %q: %w", k.Name, err)
+	}
+	id, err := KeyID(k.Key)
+	if err != nil {
+		return err
+	}
+	r.keys = append(r.keys, keyEntry{name: k.Name, id: id, verifier: v})
+	return nil
+}
+
+// Len returns the number of keys.
+func (r *Keyring) Len() int {
+	if r == nil {
+		return 0
+	}
+	return len(r.keys)
+}
+
+// VerifyOptions says what an attestation must be bound to and who may sign.
+// At least one of Commit and CommitObject must be set.
+type VerifyOptions struct {
+	Keyring *Keyring
+	// Commit is the commit id the statement must be about.
+	Commit string
+	// CommitObject is the raw commit object; when set, its sha256 must match
+	// the subject and its git object id must be the subject's commit.
+	CommitObject []byte
+	// Hint names the signing key; a bundle's hint is used when this is empty.
+	Hint string
+}
+
+// Result is what a successful verification established.
+type Result struct {
+	Statement *Statement
+	Record    *provenance.Record
+	Signers   []string // names of the trusted keys whose signatures verified
+}
+
+// Verify checks a DSSE envelope or Sigstore bundle: shape, payload type,
+// signature by a trusted key, statement and predicate types, subject,
+// commit-object digest, and the record. Each failure wraps one of the
+// package's sentinel errors.
+func Verify(attestation []byte, opts *VerifyOptions) (*Result, error) {
+	if opts == nil || (opts.Commit == "" && opts.CommitObject == nil) {
+		return nil, errors.New("attest: VerifyOptions needs Commit or CommitObject: a signature alone proves nothing about a commit")
+	}
+	if opts.Keyring.Len() == 0 {
+		return nil, ErrNoKeys
+	}
+	env, hint, err := ParseAttestation(attestation)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Hint != "" {
+		hint = opts.Hint
+	}
+	if env.PayloadType != PayloadType {
+		return nil, fmt.Errorf("%w: %q, want %q", ErrPayloadType, env.PayloadType, PayloadType)
+	}
+	payload, _ := decodeB64(env.Payload) // checked by ParseAttestation
+	signers, err := opts.Keyring.verify(env, payload, hint)
+	if err != nil {
+		return nil, err
+	}
+	st, rec, err := decodeStatement(payload)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSubject(st, rec, opts); err != nil {
+		return nil, err
+	}
+	return &Result{Statement: st, Record: rec, Signers: signers}, nil
+}
+
+func (r *Keyring) verify(env *Envelope, payload []byte, hint string) ([]string, error) {
+	candidates := r.keys
+	if hint != "" {
+		candidates = nil
+		for _, k := range r.keys {
+			if k.id == hint {
+				candidates = append(candidates, k)
+			}
+		}
+		if len(candidates) == 0 {
+			return nil, fmt.Errorf("%w: the signing key %s is not in the keyring", ErrUnknownKey, hint)
+		}
+	}
+	msg := pae(env.PayloadType, payload)
+	var signers []string
+	for _, s := range env.Signatures {
+		sig, _ := decodeB64(s.Sig)
+		for _, k := range candidates {
+			if k.verifier.VerifySignature(bytes.NewReader(sig), bytes.NewReader(msg)) == nil {
+				signers = append(signers, k.name)
+			}
+		}
+	}
+	if len(signers) == 0 {
+		if hint != "" {
+			return nil, fmt.Errorf("%w: does not verify with key %q", ErrBadSignature, candidates[0].name)
+		}
+		return nil, fmt.Errorf("%w: no signature verifies with any of the %d trusted keys (the envelope was altered, or signed by a key not in the keyring)", ErrBadSignature, len(candidates))
+	}
+	return signers, nil
+}
+
+func decodeStatement(payload []byte) (*Statement, *provenance.Record, error) {
+	var st Statement
+	if err := strictUnmarshal(payload, &st); err != nil {
+		return nil, nil, fmt.Errorf("%w: payload: %v", ErrStatement, err)
+	}
+	if st.Type != StatementType {
+		return nil, nil, fmt.Errorf("%w: _type %q, want %q", ErrStatement, st.Type, StatementType)
+	}
+	if st.PredicateType != PredicateType {
+		return nil, nil, fmt.Errorf("%w: predicateType %q, want %q", ErrStatement, st.PredicateType, PredicateType)
+	}
+	if len(st.Subject) != 1 {
+		return nil, nil, fmt.Errorf("%w: %d subjects, want exactly one commit", ErrSubjectMismatch, len(st.Subject))
+	}
+	rec, err := provenance.Decode(st.Predicate)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrInvalidRecord, err)
+	}
+	return &st, rec, nil
+}
+
+func checkSubject(st *Statement, rec *provenance.Record, opts *VerifyOptions) error {
+	sub := st.Subject[0]
+	if sub.Digest.GitCommit == "" {
+		return fmt.Errorf("%w: subject has no gitCommit digest", ErrSubjectMismatch)
+	}
+	if sub.Name != "git+commit:"+sub.Digest.GitCommit {
+		return fmt.Errorf("%w: subject name %q does not match its digest", ErrSubjectMismatch, sub.Name)
+	}
+	if rec.Commit != sub.Digest.GitCommit {
+		return fmt.Errorf("%w: record is about %s, subject is %s", ErrSubjectMismatch, rec.Commit, sub.Digest.GitCommit)
+	}
+	if opts.Commit != "" && sub.Digest.GitCommit != opts.Commit {
+		return fmt.Errorf("%w: attestation is for commit %s, not %s", ErrSubjectMismatch, sub.Digest.GitCommit, opts.Commit)
+	}
+	if opts.CommitObject != nil {
+		if sub.Digest.SHA256 == "" {
+			return fmt.Errorf("%w: subject has no sha256 of the commit object", ErrDigestMismatch)
+		}
+		if got := sha256Hex(opts.CommitObject); got != sub.Digest.SHA256 {
+			return fmt.Errorf("%w: commit object sha256 %s, subject says %s", ErrDigestMismatch, got, sub.Digest.SHA256)
+		}
+		if id := GitObjectID(opts.CommitObject, len(sub.Digest.GitCommit)); id != sub.Digest.GitCommit {
+			return fmt.Errorf("%w: the commit object is commit %s, subject is %s", ErrSubjectMismatch, id, sub.Digest.GitCommit)
+		}
+	}
+	return nil
+}
+
+// GitObjectID computes the id git gives a commit object: SHA-1 for 40-hex
+// ids, SHA-256 for 64-hex ids, over "commit <size>\x00" and the body.
+func GitObjectID(body []byte, hexLen int) string {
+	header := []byte("commit " + strconv.Itoa(len(body)) + "\x00")
+	if hexLen == 64 {
+		h := sha256.New()
+		h.Write(header)
+		h.Write(body)
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	h := sha1.New()
+	h.Write(header)
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
