@@ -118,6 +118,16 @@ type Recorder struct {
 	Version string `json:"version,omitempty"`
 }
 
+// Method says how a record's attribution was obtained.
+type Method string
+
+// The methods of a record.
+const (
+	MethodCapture     Method = "capture"     // edits were captured as they were made
+	MethodConventions Method = "conventions" // inferred from the commit's author and message
+	MethodCarried     Method = "carried"     // carried from other records through a rewrite
+)
+
 // Record is the authorship record of one commit: every line the commit added
 // or changed, in the coordinates of the commit's own version of each file.
 type Record struct {
@@ -127,6 +137,7 @@ type Record struct {
 	Authors     []Author `json:"authors"`
 	Files       []File   `json:"files"`
 	DerivedFrom []Ref    `json:"derived_from,omitempty"`
+	Method      Method   `json:"method,omitempty"`
 	Recorder    Recorder `json:"recorder"`
 }
 
@@ -176,6 +187,11 @@ func (r *Record) Validate() error {
 		if err := a.validate(); err != nil {
 			return invalid("author %d: %v", i, err)
 		}
+	}
+	switch r.Method {
+	case "", MethodCapture, MethodConventions, MethodCarried:
+	default:
+		return invalid("unknown method %q", r.Method)
 	}
 	if r.Recorder.Name == "" {
 		return invalid("recorder name is empty")

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/sigstore/sigstore/pkg/signature"
+	"github.com/spf13/cobra"
+)
+
+// passwordEnv holds the password of private keys, as COSIGN_PASSWORD does
+// for cosign.
+const passwordEnv = "HALLMARK_PASSWORD"
+
+func newKeys() *cobra.Command {
+	keys := &cobra.Command{
+		Use:   "keys",
+		Short: "Generate signing keys",
+	}
+	var alg, output string
+	var force bool
+	gen := &cobra.Command{
+		Use:   "generate --output PREFIX",
+		Short: "Generate a key pair: PREFIX.key (encrypted) and PREFIX.pub",
+		Long: `Generate a key pair. The private key PREFIX.key is encrypted with the
+password in HALLMARK_PASSWORD, in cosign's format, so cosign can use it too
+(COSIGN_PASSWORD); PREFIX.pub is a PEM public key to give to verifiers.
+
+  HALLMARK_PASSWORD=... hallmark keys generate --output ci
+  hallmark keys generate --algorithm ed25519 --output me`,
+		Args: maxArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if output == "" {
+				return usagef("--output PREFIX is required")
+			}
+			priv, err := attest.GenerateKey(attest.Algorithm(alg))
+			if err != nil {
+				return usagef("%v", err)
+			}
+			password, set := os.LookupEnv(passwordEnv)
+			if !set {
+				fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: warning: %s is not set; the private key is encrypted with an empty password\n", passwordEnv)
+			}
+			privPEM, err := attest.MarshalPrivateKey(priv, []byte(password))
+			if err != nil {
+				return err
+			}
+			pubPEM, err := attest.MarshalPublicKey(priv.Public())
+			if err != nil {
+				return err
+			}
+			keyPath, pubPath := output+".key", output+".pub"
+			if !force {
+				for _, p := range []string{keyPath, pubPath} {
+					if _, err := os.Stat(p); err == nil {
+						return fmt.Errorf("%s already exists: pass --force to overwrite it", p)
+					}
+				}
+			}
+			if err := writeFileAtomic(keyPath, privPEM, 0o600); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(pubPath, pubPEM, 0o644); err != nil {
+				return err
+			}
+			id, _ := attest.KeyID(priv.Public())
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s and %s (%s, key id %s)\n", keyPath, pubPath, attest.Algorithm(alg), id)
+			return nil
+		},
+	}
+	gen.Flags().StringVar(&alg, "algorithm", string(attest.ECDSAP256), "ecdsa-p256, ed25519 or rsa-3072")
+	gen.Flags().StringVarP(&output, "output", "o", "", "path prefix of the two files to write")
+	gen.Flags().BoolVar(&force, "force", false, "overwrite existing files")
+	keys.AddCommand(gen)
+	return keys
+}
+
+// writeFileAtomic writes through a temporary file and a rename, so a failure
+// never leaves half a key behind.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// loadSigner reads a private key file, or opens a KMS reference.
+func loadSigner(ctx context.Context, ref string) (signature.SignerVerifier, error) {
+	if attest.IsKMSRef(ref) {
+		return attest.LoadKMSSigner(ctx, ref)
+	}
+	b, err := os.ReadFile(ref)
+	if err != nil {
+		return nil, fmt.Errorf("read key: %w", err)
+	}
+	s, err := attest.LoadSigner(b, []byte(os.Getenv(passwordEnv)))
+	if err != nil {
+		return nil, fmt.Errorf("key %s: %w", ref, err)
+	}
+	return s, nil
+}
+
+// loadKeyring reads public keys, named after their files ("alice.pub" is
+// "alice"), or "NAME=PATH" to name one.
+func loadKeyring(paths []string) (*attest.Keyring, error) {
+	if len(paths) == 0 {
+		return nil, usagef("no trusted key: pass --key PUB (a public key file)")
+	}
+	ring := &attest.Keyring{}
+	for _, p := range paths {
+		name, path, ok := strings.Cut(p, "=")
+		if !ok {
+			path = p
+			name = strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read public key: %w", err)
+		}
+		pub, err := attest.ParsePublicKey(b)
+		if err != nil {
+			return nil, fmt.Errorf("public key %s: %w", path, err)
+		}
+		if err := ring.Add(attest.TrustedKey{Name: name, Key: pub}); err != nil {
+			if errors.Is(err, attest.ErrKeyFormat) {
+				return nil, usagef("%v (name keys with NAME=PATH)", err)
+			}
+			return nil, err
+		}
+	}
+	return ring, nil
+}

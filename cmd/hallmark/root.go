@@ -1,0 +1,43 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "hallmark",
+		Short: "Record, sign, verify and sum who wrote each line: people or models",
+		Long: `hallmark records which lines of a change were written by a person and which
+by an AI model, signs that record as an in-toto attestation that cosign can
+verify, and adds it up across commits.
+
+Start with a report on the repository you stand in:
+
+  hallmark report
+
+Sign and verify the record of a commit:
+
+  hallmark keys generate --output mykey          # writes mykey.key, mykey.pub
+  hallmark attest sign --key mykey.key > att.json
+  hallmark attest verify --key mykey.pub att.json
+
+Private keys are encrypted with the password in HALLMARK_PASSWORD.
+Exit status: 0 success, 1 a verification failure, 2 a usage or operational error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
+	root.AddCommand(newVersion(), newKeys(), newRecord(), newAttest(), newReport())
+	return root
+}
+
+// exactArgs and maxArgs wrap cobra's checks so that they count as usage errors.
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.MaximumNArgs(n)(cmd, args); err != nil {
+			return usagef("%v", err)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,190 @@
+package git
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// FileDiff is what a diff adds to one file: the file's path on the new
+// side and the 1-based line numbers, in the new version, of the lines it
+// adds. Deleted files have no FileDiff.
+type FileDiff struct {
+	Path    string
+	OldPath string // differs from Path for a rename or copy
+	Binary  bool
+	Gitlink bool  // a submodule: its "line" is a commit id, not text
+	Added   []int // ascending
+}
+
+// ParseDiff reads the output of `git diff-tree -p -U0` (or `git log -p
+// -U0`) for one commit and returns what it adds, file by file.
+func ParseDiff(r io.Reader) ([]FileDiff, error) {
+	var out []FileDiff
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<30)
+	var cur *FileDiff
+	newLine := 0
+	inHunk := false
+	for sc.Scan() {
+		line := sc.Bytes()
+		switch {
+		case bytes.HasPrefix(line, []byte("diff --git ")):
+			out = append(out, FileDiff{})
+			cur = &out[len(out)-1]
+			inHunk = false
+			// Paths come from the ---/+++ or rename lines; this header is
+			// ambiguous when names contain spaces.
+			cur.Path, cur.OldPath = headerPaths(string(line[len("diff --git "):]))
+		case cur == nil:
+			continue
+		case inHunk && len(line) > 0 && (line[0] == '+' || line[0] == '-' || line[0] == ' ' || line[0] == '\\'):
+			switch line[0] {
+			case '+':
+				cur.Added = append(cur.Added, newLine)
+				newLine++
+			case ' ':
+				newLine++
+			}
+		case bytes.HasPrefix(line, []byte("@@ ")):
+			n, err := hunkNewStart(string(line))
+			if err != nil {
+				return nil, err
+			}
+			newLine = n
+			inHunk = true
+		case bytes.HasPrefix(line, []byte("+++ ")):
+			p := string(line[4:])
+			if p == "/dev/null" {
+				cur.Path = ""
+			} else {
+				cur.Path = strings.TrimPrefix(unquote(p), "b/")
+			}
+		case bytes.HasPrefix(line, []byte("--- ")):
+			if p := string(line[4:]); p != "/dev/null" {
+				cur.OldPath = strings.TrimPrefix(unquote(p), "a/")
+			} else {
+				cur.OldPath = ""
+			}
+		case bytes.HasPrefix(line, []byte("rename to ")) || bytes.HasPrefix(line, []byte("copy to ")):
+			_, p, _ := strings.Cut(string(line), " to ")
+			cur.Path = unquote(p)
+		case bytes.HasPrefix(line, []byte("rename from ")) || bytes.HasPrefix(line, []byte("copy from ")):
+			_, p, _ := strings.Cut(string(line), " from ")
+			cur.OldPath = unquote(p)
+		case bytes.HasPrefix(line, []byte("deleted file mode")):
+			cur.Path = ""
+		case bytes.HasPrefix(line, []byte("new file mode ")) || bytes.HasPrefix(line, []byte("new mode ")) || bytes.HasPrefix(line, []byte("index ")):
+			if bytes.HasSuffix(line, []byte(" 160000")) {
+				cur.Gitlink = true
+			}
+		case bytes.HasPrefix(line, []byte("Binary files ")):
+			cur.Binary = true
+		default:
+			inHunk = false
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("git: read diff: %w", err)
+	}
+	// Drop deletions.
+	kept := out[:0]
+	for _, f := range out {
+		if f.Path != "" {
+			kept = append(kept, f)
+		}
+	}
+	return kept, nil
+}
+
+// headerPaths splits "a/x b/x" when both halves are equal, the common case.
+func headerPaths(s string) (newPath, oldPath string) {
+	if strings.HasPrefix(s, `"`) {
+		return "", ""
+	}
+	if len(s)%2 == 1 {
+		half := (len(s) - 1) / 2
+		a, b := s[:half], s[half+1:]
+		if strings.HasPrefix(a, "a/") && strings.HasPrefix(b, "b/") && a[2:] == b[2:] {
+			return b[2:], a[2:]
+		}
+	}
+	return "", ""
+}
+
+// hunkNewStart reads c from "@@ -a,b +c,d @@". For an empty new side
+// (d = 0) git writes the line before the gap, which no added line uses.
+func hunkNewStart(h string) (int, error) {
+	i := strings.Index(h, " +")
+	if i < 0 {
+		return 0, fmt.Errorf("git: bad hunk header %q", h)
+	}
+	rest := h[i+2:]
+	end := strings.IndexAny(rest, ", ")
+	if end < 0 {
+		return 0, fmt.Errorf("git: bad hunk header %q", h)
+	}
+	n, err := strconv.Atoi(rest[:end])
+	if err != nil {
+		return 0, fmt.Errorf("git: bad hunk header %q", h)
+	}
+	return n, nil
+}
+
+// unquote undoes git's C-style quoting of a path ("a\tb", octal bytes).
+func unquote(s string) string {
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return s
+	}
+	s = s[1 : len(s)-1]
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch e := s[i]; e {
+		case 'a':
+			b.WriteByte('\a')
+		case 'b':
+			b.WriteByte('\b')
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'v':
+			b.WriteByte('\v')
+		case 'f':
+			b.WriteByte('\f')
+		case 'r':
+			b.WriteByte('\r')
+		case '0', '1', '2', '3':
+			if i+2 < len(s) {
+				if v, err := strconv.ParseUint(s[i:i+3], 8, 8); err == nil {
+					b.WriteByte(byte(v))
+					i += 2
+					continue
+				}
+			}
+			b.WriteByte(e)
+		default:
+			b.WriteByte(e)
+		}
+	}
+	return b.String()
+}
+
+// CountLines returns the number of lines in data as git's diff numbers
+// them: a final line without a newline still counts.
+func CountLines(data []byte) int {
+	n := bytes.Count(data, []byte("\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		n++
+	}
+	return n
+}

@@ -1,0 +1,24 @@
+// Package repo works on a real git repository: it computes the authorship
+// record of a commit from the commit's diff and the conventions that coding
+// agents leave in commit messages, and sums records over a history.
+//
+//	r, err := repo.Open(ctx, ".")
+//	rec, err := r.Record(ctx, "HEAD")
+//	sum, err := r.Summarize(ctx, "HEAD", nil)
+//
+// # What a record covers
+//
+// A record covers the lines a commit adds, in the commit's own version of
+// each file: for an ordinary commit, the lines `git diff-tree -p -U0 -M`
+// shows as added against its parent; for a root commit, every line; for a
+// merge, only the lines that are new against every parent (conflict
+// resolutions and evil merges), so that a branch's lines are not counted
+// twice. Binary files are listed with no spans.
+//
+// # Inference from conventions
+//
+// Until capture exists, attribution comes from [provenance.Detect]: every
+// added line of a commit that carries an AI marker is attributed to that
+// model with class ai, every other added line to the commit's author as
+// human. The record's Method says so.
+package repo

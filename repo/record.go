@@ -1,0 +1,238 @@
+package repo
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/provenance"
+)
+
+// Recorder names this program in the records it makes.
+var Recorder = provenance.Recorder{Name: "hallmark", Version: "0.1.0"}
+
+// Repo is an open repository.
+type Repo struct {
+	git   *git.Repo
+	batch *git.Batch
+}
+
+// Open opens the repository containing dir.
+func Open(ctx context.Context, dir string) (*Repo, error) {
+	g, err := git.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Repo{git: g}, nil
+}
+
+// Git returns the underlying git driver.
+func (r *Repo) Git() *git.Repo { return r.git }
+
+// Close stops the git processes the repository holds.
+func (r *Repo) Close() error {
+	if r.batch != nil {
+		return r.batch.Close()
+	}
+	return nil
+}
+
+func (r *Repo) reader(ctx context.Context) (*git.Batch, error) {
+	if r.batch == nil {
+		b, err := r.git.NewBatch(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.batch = b
+	}
+	return r.batch, nil
+}
+
+// Commit reads and parses a commit.
+func (r *Repo) Commit(ctx context.Context, rev string) (*git.Commit, error) {
+	id, err := r.git.ResolveCommit(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	b, err := r.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	typ, data, err := b.Read(id)
+	if err != nil {
+		return nil, err
+	}
+	if typ != "commit" {
+		return nil, fmt.Errorf("repo: %s is a %s, not a commit", id, typ)
+	}
+	return git.ParseCommit(id, data)
+}
+
+// ReadFile returns the content of path in commit.
+func (r *Repo) ReadFile(ctx context.Context, commit, path string) ([]byte, error) {
+	b, err := r.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	typ, data, err := b.Read(commit + ":" + path)
+	if err != nil {
+		return nil, err
+	}
+	if typ != "blob" {
+		return nil, fmt.Errorf("repo: %s in %s is a %s, not a file", path, commit, typ)
+	}
+	return data, nil
+}
+
+// Added returns what commit c adds, file by file (see the package comment
+// for merges and root commits).
+func (r *Repo) Added(ctx context.Context, c *git.Commit) ([]git.FileDiff, error) {
+	diffArgs := []string{"diff-tree", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"}
+	if len(c.Parents) == 0 {
+		out, err := r.git.Output(ctx, append(diffArgs, "--root", c.ID)...)
+		if err != nil {
+			return nil, err
+		}
+		return git.ParseDiff(bytes.NewReader(out))
+	}
+	var result []git.FileDiff
+	for i, p := range c.Parents {
+		out, err := r.git.Output(ctx, append(diffArgs, p, c.ID)...)
+		if err != nil {
+			return nil, err
+		}
+		files, err := git.ParseDiff(bytes.NewReader(out))
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			result = files
+			continue
+		}
+		result = intersect(result, files)
+	}
+	return result, nil
+}
+
+// intersect keeps the lines added in both diffs: a merge's own lines.
+func intersect(a, b []git.FileDiff) []git.FileDiff {
+	var out []git.FileDiff
+	for _, fa := range a {
+		i := slices.IndexFunc(b, func(fb git.FileDiff) bool { return fb.Path == fa.Path })
+		if i < 0 {
+			continue // unchanged against this parent: nothing is new
+		}
+		fb := b[i]
+		f := git.FileDiff{Path: fa.Path, OldPath: fa.OldPath, Binary: fa.Binary && fb.Binary}
+		j := 0
+		for _, n := range fa.Added {
+			for j < len(fb.Added) && fb.Added[j] < n {
+				j++
+			}
+			if j < len(fb.Added) && fb.Added[j] == n {
+				f.Added = append(f.Added, n)
+			}
+		}
+		if len(f.Added) > 0 || f.Binary {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ErrUnrepresentablePath is returned for file names that are not UTF-8,
+// which a JSON record cannot hold exactly.
+var ErrUnrepresentablePath = errors.New("repo: file name is not valid UTF-8")
+
+// Record computes the record of a commit from its diff and its commit
+// conventions.
+func (r *Repo) Record(ctx context.Context, rev string) (*provenance.Record, error) {
+	c, err := r.Commit(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	files, err := r.Added(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	b, err := r.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rec := &provenance.Record{
+		Commit:   c.ID,
+		Tree:     c.Tree,
+		Parents:  c.Parents,
+		Method:   provenance.MethodConventions,
+		Recorder: Recorder,
+	}
+	author, class := InferAuthor(c)
+	rec.Authors = []provenance.Author{author}
+	for _, f := range files {
+		if !utf8.ValidString(f.Path) {
+			return nil, fmt.Errorf("%w: %q in commit %s", ErrUnrepresentablePath, f.Path, c.ID)
+		}
+		if f.Gitlink {
+			continue // a submodule's lines belong to its own repository
+		}
+		_, data, err := b.Read(c.ID + ":" + f.Path)
+		if err != nil {
+			return nil, fmt.Errorf("repo: read %s in %s: %w", f.Path, c.ID, err)
+		}
+		sum := sha256.Sum256(data)
+		pf := provenance.File{Path: f.Path, Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
+		if !f.Binary {
+			pf.Lines = git.CountLines(data)
+			pf.Spans = spansOf(f.Added, class)
+		}
+		rec.Files = append(rec.Files, pf)
+	}
+	rec.Normalize()
+	if err := rec.Validate(); err != nil {
+		return nil, fmt.Errorf("repo: commit %s: %w", c.ID, err)
+	}
+	return rec, nil
+}
+
+// spansOf turns ascending line numbers into spans of author 0.
+func spansOf(lines []int, class provenance.Class) []provenance.Span {
+	var out []provenance.Span
+	for _, n := range lines {
+		if k := len(out); k > 0 && out[k-1].End+1 == n {
+			out[k-1].End = n
+			continue
+		}
+		out = append(out, provenance.Span{Start: n, End: n, Author: 0, Class: class})
+	}
+	if out == nil {
+		out = []provenance.Span{}
+	}
+	return out
+}
+
+// InferAuthor says who wrote a commit's lines, from its conventions: the
+// model of the first AI marker, or else the commit's author.
+func InferAuthor(c *git.Commit) (provenance.Author, provenance.Class) {
+	markers := provenance.Detect(provenance.CommitInfo{
+		AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail,
+		CommitterName: c.CommitterName, CommitterEmail: c.CommitterEmail,
+		Message: c.Message,
+	})
+	if len(markers) == 0 {
+		return provenance.Author{Kind: provenance.Person, Name: c.AuthorName, Email: c.AuthorEmail}, provenance.Human
+	}
+	best := markers[0]
+	for _, m := range markers {
+		if m.ModelID != "" || m.Model != "" {
+			best = m
+			break
+		}
+	}
+	return best.Author(), provenance.AI
+}

@@ -1,0 +1,249 @@
+package repo
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/provenance"
+)
+
+// Row is one line of a breakdown.
+type Row struct {
+	Key string `json:"key"`
+	Tally
+}
+
+// Tally is a count of lines by class, with the AI share, in the JSON form
+// reports use.
+type Tally struct {
+	TotalLines   int     `json:"total_lines"`
+	AILines      int     `json:"ai_lines"`
+	MixedLines   int     `json:"mixed_lines"`
+	HumanLines   int     `json:"human_lines"`
+	UnknownLines int     `json:"unknown_lines"`
+	AIShare      float64 `json:"ai_share"`
+}
+
+// NewTally converts a count.
+func NewTally(c provenance.Count) Tally {
+	return Tally{
+		TotalLines: c.Total(), AILines: c.AI, MixedLines: c.Mixed,
+		HumanLines: c.Human, UnknownLines: c.Unknown, AIShare: c.AIShare(),
+	}
+}
+
+// Summary adds up, over the commits reachable from a revision, the lines
+// each commit added, by class, author and model.
+type Summary struct {
+	Rev         string `json:"rev"`
+	Commit      string `json:"commit"`
+	Commits     int    `json:"commits"`
+	AICommits   int    `json:"ai_commits"`
+	BinaryFiles int    `json:"binary_files_skipped"`
+	Tally
+	ByAuthor []Row `json:"by_author"`
+	ByModel  []Row `json:"by_model"`
+	ByClass  []Row `json:"by_class"`
+}
+
+// SummaryOptions narrows a summary. A nil value means every commit
+// reachable from the revision.
+type SummaryOptions struct {
+	// Progress, when set, is called after each commit with the count so far.
+	Progress func(done int)
+}
+
+const (
+	logStart = "\x00hallmark-commit\x00"
+	logEnd   = "\x00hallmark-end"
+)
+
+// Summarize walks the history of rev in one `git log -p` stream (merges,
+// whose own lines need a diff against every parent, are read separately).
+func (r *Repo) Summarize(ctx context.Context, rev string, opts *SummaryOptions) (*Summary, error) {
+	if opts == nil {
+		opts = &SummaryOptions{}
+	}
+	id, err := r.git.ResolveCommit(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	s := &Summary{Rev: rev, Commit: id}
+	var total provenance.Count
+	byAuthor := map[string]*provenance.Count{}
+	byModel := map[string]*provenance.Count{}
+	byClass := map[string]*provenance.Count{}
+	add := func(m map[string]*provenance.Count, k string, class provenance.Class, n int) {
+		c := m[k]
+		if c == nil {
+			c = &provenance.Count{}
+			m[k] = c
+		}
+		c.Add(class, n)
+	}
+	account := func(c *git.Commit, files []git.FileDiff) {
+		author, class := InferAuthor(c)
+		n := 0
+		for _, f := range files {
+			if f.Binary {
+				s.BinaryFiles++
+				continue
+			}
+			if f.Gitlink {
+				continue
+			}
+			n += len(f.Added)
+		}
+		s.Commits++
+		if class == provenance.AI {
+			s.AICommits++
+		}
+		total.Add(class, n)
+		add(byAuthor, author.String(), class, n)
+		add(byClass, string(class), class, n)
+		model := "(human)"
+		if author.Kind == provenance.Model {
+			model = cmp.Or(author.ModelID, author.Model, "unknown model ("+author.Tool+")")
+		}
+		add(byModel, model, class, n)
+		if opts.Progress != nil {
+			opts.Progress(s.Commits)
+		}
+	}
+
+	// NUL cannot be passed in an argument: git's %x00 writes it.
+	format := "--format=%x00hallmark-commit%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00hallmark-end"
+	args := []string{"log", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+		"--src-prefix=a/", "--dst-prefix=b/", format, id, "--"}
+	cmd := r.git.Command(ctx, args...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	var merges []string
+	perr := parseLog(out, func(c *git.Commit, diff []byte) error {
+		if len(c.Parents) > 1 {
+			merges = append(merges, c.ID)
+			return nil
+		}
+		files, err := git.ParseDiff(bytes.NewReader(diff))
+		if err != nil {
+			return err
+		}
+		account(c, files)
+		return nil
+	})
+	if perr != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, perr
+	}
+	if err := cmd.Wait(); err != nil {
+		return nil, &git.Error{Args: args, Stderr: stderr.String(), Err: err}
+	}
+	for _, m := range merges {
+		c, err := r.Commit(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		files, err := r.Added(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		account(c, files)
+	}
+	s.Tally = NewTally(total)
+	s.ByAuthor, s.ByModel, s.ByClass = rows(byAuthor), rows(byModel), rows(byClass)
+	return s, nil
+}
+
+// rows sorts a breakdown by lines, most first, then by key.
+func rows(m map[string]*provenance.Count) []Row {
+	out := make([]Row, 0, len(m))
+	for k, c := range m {
+		out = append(out, Row{Key: k, Tally: NewTally(*c)})
+	}
+	slices.SortFunc(out, func(a, b Row) int {
+		return cmp.Or(cmp.Compare(b.TotalLines, a.TotalLines), cmp.Compare(a.Key, b.Key))
+	})
+	return out
+}
+
+// parseLog splits the log stream into commits and their diffs.
+func parseLog(r io.Reader, each func(c *git.Commit, diff []byte) error) error {
+	br := bufio.NewReaderSize(r, 1<<16)
+	var header strings.Builder
+	var diff bytes.Buffer
+	var cur *git.Commit
+	inHeader := false
+	flush := func() error {
+		if cur == nil {
+			return nil
+		}
+		err := each(cur, diff.Bytes())
+		cur = nil
+		diff.Reset()
+		return err
+	}
+	for {
+		line, err := br.ReadString('\n')
+		if len(line) > 0 {
+			switch {
+			case strings.HasPrefix(line, logStart):
+				if ferr := flush(); ferr != nil {
+					return ferr
+				}
+				header.Reset()
+				header.WriteString(line[len(logStart):])
+				inHeader = true
+			case inHeader:
+				header.WriteString(line)
+			default:
+				diff.WriteString(line)
+			}
+			if inHeader && strings.Contains(line, logEnd) {
+				inHeader = false
+				h, _, _ := strings.Cut(header.String(), logEnd)
+				c, perr := parseLogHeader(h)
+				if perr != nil {
+					return perr
+				}
+				cur = c
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("repo: read git log: %w", err)
+		}
+	}
+	if inHeader {
+		return fmt.Errorf("repo: git log output ended inside a commit header")
+	}
+	return flush()
+}
+
+func parseLogHeader(h string) (*git.Commit, error) {
+	f := strings.SplitN(h, "\x00", 7)
+	if len(f) != 7 {
+		return nil, fmt.Errorf("repo: unexpected git log header %q", h)
+	}
+	return &git.Commit{
+		ID: f[0], Parents: strings.Fields(f[1]),
+		AuthorName: f[2], AuthorEmail: f[3], CommitterName: f[4], CommitterEmail: f[5],
+		Message: f[6],
+	}, nil
+}
