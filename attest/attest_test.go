@@ -133,8 +133,14 @@ func TestVerifyErrors(t *testing.T) {
 		{"bundle naming our key, signed by another", badBundle.Bytes(), VerifyOptions{Commit: commitID}, ErrBadSignature},
 		{"record for another commit", good, VerifyOptions{Commit: strings.Repeat("1", 40)}, ErrSubjectMismatch},
 		{"commit object of another commit", good, VerifyOptions{CommitObject: append([]byte("x"), commitObject...)}, ErrDigestMismatch},
+		{"sha256-only subject without the object", resign(func(st map[string]any) {
+			delete(st["subject"].([]any)[0].(map[string]any)["digest"].(map[string]any), "gitCommit")
+		}), VerifyOptions{Commit: commitID}, ErrSubjectMismatch},
+		{"no digest at all", resign(func(st map[string]any) {
+			st["subject"].([]any)[0].(map[string]any)["digest"] = map[string]any{}
+		}), VerifyOptions{Commit: commitID}, ErrSubjectMismatch},
 		{"wrong predicate type", resign(func(st map[string]any) { st["predicateType"] = "https://slsa.dev/provenance/v1" }), VerifyOptions{Commit: commitID}, ErrStatement},
-		{"wrong statement type", resign(func(st map[string]any) { st["_type"] = "https://in-toto.io/Statement/v0.1" }), VerifyOptions{Commit: commitID}, ErrStatement},
+		{"wrong statement type", resign(func(st map[string]any) { st["_type"] = "https://in-toto.io/Statement/v0.2" }), VerifyOptions{Commit: commitID}, ErrStatement},
 		{"two subjects", resign(func(st map[string]any) { s := st["subject"].([]any); st["subject"] = append(s, s[0]) }), VerifyOptions{Commit: commitID}, ErrSubjectMismatch},
 		{"invalid record", resign(func(st map[string]any) { st["predicate"].(map[string]any)["files"] = "nope" }), VerifyOptions{Commit: commitID}, ErrInvalidRecord},
 		{"record and subject disagree", resign(func(st map[string]any) {

@@ -16,6 +16,9 @@ const (
 	PredicateType = "https://hallmark.dev/attribution/v1"
 	// StatementType is in-toto's Statement v1.
 	StatementType = "https://in-toto.io/Statement/v1"
+	// StatementTypeV01 is what `cosign attest-blob` (v2) writes; it is read,
+	// never written.
+	StatementTypeV01 = "https://in-toto.io/Statement/v0.1"
 	// PayloadType is the DSSE payload type of in-toto statements.
 	PayloadType = "application/vnd.in-toto+json"
 )

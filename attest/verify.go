@@ -165,7 +165,7 @@ func decodeStatement(payload []byte) (*Statement, *provenance.Record, error) {
 	if err := strictUnmarshal(payload, &st); err != nil {
 		return nil, nil, fmt.Errorf("%w: payload: %v", ErrStatement, err)
 	}
-	if st.Type != StatementType {
+	if st.Type != StatementType && st.Type != StatementTypeV01 {
 		return nil, nil, fmt.Errorf("%w: _type %q, want %q", ErrStatement, st.Type, StatementType)
 	}
 	if st.PredicateType != PredicateType {
@@ -183,28 +183,34 @@ func decodeStatement(payload []byte) (*Statement, *provenance.Record, error) {
 
 func checkSubject(st *Statement, rec *provenance.Record, opts *VerifyOptions) error {
 	sub := st.Subject[0]
-	if sub.Digest.GitCommit == "" {
-		return fmt.Errorf("%w: subject has no gitCommit digest", ErrSubjectMismatch)
+	d := sub.Digest
+	if d.GitCommit == "" && d.SHA256 == "" {
+		return fmt.Errorf("%w: subject has neither a gitCommit nor a sha256 digest", ErrSubjectMismatch)
 	}
-	if sub.Name != "git+commit:"+sub.Digest.GitCommit {
-		return fmt.Errorf("%w: subject name %q does not match its digest", ErrSubjectMismatch, sub.Name)
+	if d.GitCommit != "" && rec.Commit != d.GitCommit {
+		return fmt.Errorf("%w: record is about %s, subject is %s", ErrSubjectMismatch, rec.Commit, d.GitCommit)
 	}
-	if rec.Commit != sub.Digest.GitCommit {
-		return fmt.Errorf("%w: record is about %s, subject is %s", ErrSubjectMismatch, rec.Commit, sub.Digest.GitCommit)
+	if opts.Commit != "" && rec.Commit != opts.Commit {
+		return fmt.Errorf("%w: attestation is for commit %s, not %s", ErrSubjectMismatch, rec.Commit, opts.Commit)
 	}
-	if opts.Commit != "" && sub.Digest.GitCommit != opts.Commit {
-		return fmt.Errorf("%w: attestation is for commit %s, not %s", ErrSubjectMismatch, sub.Digest.GitCommit, opts.Commit)
-	}
-	if opts.CommitObject != nil {
-		if sub.Digest.SHA256 == "" {
-			return fmt.Errorf("%w: subject has no sha256 of the commit object", ErrDigestMismatch)
+	if opts.CommitObject == nil {
+		if d.GitCommit == "" {
+			// cosign attest-blob names the commit object by sha256 only:
+			// without the object, nothing binds the statement to a commit.
+			return fmt.Errorf("%w: the subject names the commit object by sha256 only; pass the commit object to bind it", ErrSubjectMismatch)
 		}
-		if got := sha256Hex(opts.CommitObject); got != sub.Digest.SHA256 {
-			return fmt.Errorf("%w: commit object sha256 %s, subject says %s", ErrDigestMismatch, got, sub.Digest.SHA256)
+		return nil
+	}
+	if d.SHA256 != "" {
+		if got := sha256Hex(opts.CommitObject); got != d.SHA256 {
+			return fmt.Errorf("%w: commit object sha256 %s, subject says %s", ErrDigestMismatch, got, d.SHA256)
 		}
-		if id := GitObjectID(opts.CommitObject, len(sub.Digest.GitCommit)); id != sub.Digest.GitCommit {
-			return fmt.Errorf("%w: the commit object is commit %s, subject is %s", ErrSubjectMismatch, id, sub.Digest.GitCommit)
+	}
+	if id := GitObjectID(opts.CommitObject, len(rec.Commit)); id != rec.Commit {
+		if d.SHA256 == "" {
+			return fmt.Errorf("%w: the commit object is commit %s, the attestation is about %s", ErrDigestMismatch, id, rec.Commit)
 		}
+		return fmt.Errorf("%w: the commit object is commit %s, the record is about %s", ErrSubjectMismatch, id, rec.Commit)
 	}
 	return nil
 }
