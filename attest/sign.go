@@ -3,13 +3,12 @@ package attest
 import (
 	"bytes"
 	"crypto"
-	"encoding/json"
+	"encoding/base64"
 	"fmt"
 
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 	"github.com/sigstore/sigstore/pkg/signature"
-	sigdsse "github.com/sigstore/sigstore/pkg/signature/dsse"
 )
 
 // Sign builds the statement of rec over the raw commit object and signs it
@@ -32,16 +31,20 @@ func SignStatement(st *Statement, signer signature.Signer) (*Envelope, error) {
 	return signPayload(payload, signer)
 }
 
+// signPayload signs DSSE's pre-authentication encoding of the payload with
+// the sigstore signer and builds the envelope directly; the keyid stays
+// empty. (sigstore's dsse.WrapSigner does the same, then marshals JSON that
+// we would only parse again; the tests check the two agree.)
 func signPayload(payload []byte, signer signature.Signer) (*Envelope, error) {
-	raw, err := sigdsse.WrapSigner(signer, PayloadType).SignMessage(bytes.NewReader(payload))
+	sig, err := signer.SignMessage(bytes.NewReader(pae(PayloadType, payload)))
 	if err != nil {
 		return nil, fmt.Errorf("attest: sign: %w", err)
 	}
-	var env Envelope
-	if err := json.Unmarshal(raw, &env); err != nil {
-		return nil, fmt.Errorf("attest: sign: %w", err)
-	}
-	return &env, nil
+	return &Envelope{
+		PayloadType: PayloadType,
+		Payload:     base64.StdEncoding.EncodeToString(payload),
+		Signatures:  []Signature{{Sig: base64.StdEncoding.EncodeToString(sig)}},
+	}, nil
 }
 
 // NewBundle wraps a signed envelope in a Sigstore bundle v0.3 whose

@@ -103,7 +103,7 @@ func Verify(attestation []byte, opts *VerifyOptions) (*Result, error) {
 	if opts.Keyring.Len() == 0 {
 		return nil, ErrNoKeys
 	}
-	env, hint, err := ParseAttestation(attestation)
+	env, hint, err := parseAttestation(attestation)
 	if err != nil {
 		return nil, err
 	}
@@ -113,8 +113,11 @@ func Verify(attestation []byte, opts *VerifyOptions) (*Result, error) {
 	if env.PayloadType != PayloadType {
 		return nil, fmt.Errorf("%w: %q, want %q", ErrPayloadType, env.PayloadType, PayloadType)
 	}
-	payload, _ := decodeB64(env.Payload) // checked by ParseAttestation
-	signers, err := opts.Keyring.verify(env, payload, hint)
+	payload, sigs, err := env.check()
+	if err != nil {
+		return nil, err
+	}
+	signers, err := opts.Keyring.verify(env, payload, sigs, hint)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +131,7 @@ func Verify(attestation []byte, opts *VerifyOptions) (*Result, error) {
 	return &Result{Statement: st, Record: rec, Signers: signers}, nil
 }
 
-func (r *Keyring) verify(env *Envelope, payload []byte, hint string) ([]string, error) {
+func (r *Keyring) verify(env *Envelope, payload []byte, sigs [][]byte, hint string) ([]string, error) {
 	candidates := r.keys
 	if hint != "" {
 		candidates = nil
@@ -143,8 +146,7 @@ func (r *Keyring) verify(env *Envelope, payload []byte, hint string) ([]string, 
 	}
 	msg := pae(env.PayloadType, payload)
 	var signers []string
-	for _, s := range env.Signatures {
-		sig, _ := decodeB64(s.Sig)
+	for _, sig := range sigs {
 		for _, k := range candidates {
 			if k.verifier.VerifySignature(bytes.NewReader(sig), bytes.NewReader(msg)) == nil {
 				signers = append(signers, k.name)
@@ -161,8 +163,8 @@ func (r *Keyring) verify(env *Envelope, payload []byte, hint string) ([]string, 
 }
 
 func decodeStatement(payload []byte) (*Statement, *provenance.Record, error) {
-	var st Statement
-	if err := strictUnmarshal(payload, &st); err != nil {
+	st, err := readStatement(payload)
+	if err != nil {
 		return nil, nil, fmt.Errorf("%w: payload: %v", ErrStatement, err)
 	}
 	if st.Type != StatementType && st.Type != StatementTypeV01 {
@@ -178,7 +180,7 @@ func decodeStatement(payload []byte) (*Statement, *provenance.Record, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrInvalidRecord, err)
 	}
-	return &st, rec, nil
+	return st, rec, nil
 }
 
 func checkSubject(st *Statement, rec *provenance.Record, opts *VerifyOptions) error {

@@ -1,13 +1,10 @@
 package provenance
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 )
 
@@ -85,17 +82,20 @@ func (r *Record) Encode() ([]byte, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return nil, fmt.Errorf("provenance: encode: %w", err)
-	}
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	b := appendRecord(make([]byte, 0, r.sizeHint()), r)
 	if len(b) > MaxRecordSize {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(b), MaxRecordSize)
 	}
 	return b, nil
+}
+
+// sizeHint estimates the encoded size, to allocate once.
+func (r *Record) sizeHint() int {
+	n := 256 + 200*len(r.Authors)
+	for _, f := range r.Files {
+		n += 128 + len(f.Path) + 56*len(f.Spans)
+	}
+	return n
 }
 
 // Digest returns "sha256:<hex>" of the record's canonical encoding: the
@@ -109,27 +109,18 @@ func (r *Record) Digest() (string, error) {
 	return "sha256:" + hex.EncodeToString(sum[:]), nil
 }
 
-// Decode parses and validates a record. It rejects unknown fields, trailing
-// data and inputs over [MaxRecordSize].
+// Decode parses and validates a record. It rejects unknown or repeated
+// fields, trailing data, invalid UTF-8, and inputs over [MaxRecordSize].
 func Decode(b []byte) (*Record, error) {
 	if len(b) > MaxRecordSize {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(b), MaxRecordSize)
 	}
-	return decode(bytes.NewReader(b))
-}
-
-func decode(rd io.Reader) (*Record, error) {
-	dec := json.NewDecoder(rd)
-	dec.DisallowUnknownFields()
-	var r Record
-	if err := dec.Decode(&r); err != nil {
+	r, err := readRecord(b)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, invalid("trailing data after the record")
 	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return r, nil
 }

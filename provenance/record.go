@@ -196,6 +196,9 @@ func (r *Record) Validate() error {
 	if r.Recorder.Name == "" {
 		return invalid("recorder name is empty")
 	}
+	if !utf8.ValidString(r.Recorder.Name) || !utf8.ValidString(r.Recorder.Version) {
+		return invalid("recorder is not valid UTF-8")
+	}
 	seen := make(map[string]bool, len(r.Files))
 	spans := 0
 	for _, f := range r.Files {
@@ -223,6 +226,11 @@ func (r *Record) Validate() error {
 }
 
 func (a Author) validate() error {
+	for _, s := range []string{a.Name, a.Email, a.ModelID, a.Model, a.Tool, a.ToolVersion, a.Session} {
+		if !utf8.ValidString(s) {
+			return fmt.Errorf("text %q is not valid UTF-8", s)
+		}
+	}
 	switch a.Kind {
 	case Person:
 		if a.Name == "" && a.Email == "" {
