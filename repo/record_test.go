@@ -63,6 +63,17 @@ func buildHistory(t *testing.T) *gittest.Repo {
 	return r
 }
 
+// openRepo opens dir and closes it when the test ends.
+func openRepo(t *testing.T, dir string) *Repo {
+	t.Helper()
+	rp, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rp.Close() })
+	return rp
+}
+
 // blamedTo returns, per file, the line numbers `git blame` (default options)
 // attributes to commit id at that commit.
 func blamedTo(t *testing.T, r *gittest.Repo, id, path string) []int {
@@ -95,11 +106,7 @@ func spanLines(f provenance.File) []int {
 func TestRecordMatchesGitBlame(t *testing.T) {
 	r := buildHistory(t)
 	ctx := context.Background()
-	rp, err := Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rp.Close()
+	rp := openRepo(t, r.Dir)
 	ids := strings.Fields(r.Git("rev-list", "--reverse", "HEAD"))
 	compared := 0
 	for _, id := range ids {
@@ -132,11 +139,7 @@ func TestRecordMatchesGitBlame(t *testing.T) {
 func TestRecordDetails(t *testing.T) {
 	r := buildHistory(t)
 	ctx := context.Background()
-	rp, err := Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rp.Close()
+	rp := openRepo(t, r.Dir)
 	rec, err := rp.Record(ctx, "HEAD~6") // the Claude commit
 	if err != nil {
 		t.Fatal(err)
@@ -186,11 +189,7 @@ func TestRecordDetails(t *testing.T) {
 func TestSummarizeAddsUpRecords(t *testing.T) {
 	r := buildHistory(t)
 	ctx := context.Background()
-	rp, err := Open(ctx, r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rp.Close()
+	rp := openRepo(t, r.Dir)
 	s, err := rp.Summarize(ctx, "HEAD", nil)
 	if err != nil {
 		t.Fatal(err)
