@@ -63,3 +63,37 @@ func NewBundle(env *Envelope, pub crypto.PublicKey) (*Bundle, error) {
 
 // pae is DSSE's pre-authentication encoding of the envelope's payload.
 func pae(payloadType string, payload []byte) []byte { return dsse.PAE(payloadType, payload) }
+
+// Unsigned wraps the statement of rec in a DSSE envelope with no
+// signature: a record kept without a key. Verification reports it as
+// [ErrNoSignature], never as verified.
+func Unsigned(rec *provenance.Record, commitObject []byte) (*Envelope, error) {
+	st, err := NewStatement(rec, commitObject)
+	if err != nil {
+		return nil, err
+	}
+	payload, err := st.Encode()
+	if err != nil {
+		return nil, err
+	}
+	return &Envelope{PayloadType: PayloadType, Payload: base64.StdEncoding.EncodeToString(payload), Signatures: []Signature{}}, nil
+}
+
+// ReadUnverified returns the record inside an envelope or bundle without
+// checking any signature: for showing what an unsigned or untrusted
+// attestation claims. Never use its result as verified.
+func ReadUnverified(attestation []byte) (*provenance.Record, error) {
+	env, _, err := parseAttestation(attestation)
+	if err != nil {
+		return nil, err
+	}
+	if env.PayloadType != PayloadType {
+		return nil, fmt.Errorf("%w: %q", ErrPayloadType, env.PayloadType)
+	}
+	payload, err := decodeB64(env.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
+	}
+	_, rec, err := decodeStatement(payload)
+	return rec, err
+}

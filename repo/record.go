@@ -3,12 +3,9 @@ package repo
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/provenance"
@@ -151,69 +148,14 @@ func intersect(a, b []git.FileDiff) []git.FileDiff {
 var ErrUnrepresentablePath = errors.New("repo: file name is not valid UTF-8")
 
 // Record computes the record of a commit from its diff and its commit
-// conventions.
+// conventions, without captured attribution.
 func (r *Repo) Record(ctx context.Context, rev string) (*provenance.Record, error) {
 	c, err := r.Commit(ctx, rev)
 	if err != nil {
 		return nil, err
 	}
-	files, err := r.Added(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	b, err := r.reader(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rec := &provenance.Record{
-		Commit:   c.ID,
-		Tree:     c.Tree,
-		Parents:  c.Parents,
-		Method:   provenance.MethodConventions,
-		Recorder: Recorder,
-	}
-	author, class := InferAuthor(c)
-	rec.Authors = []provenance.Author{author}
-	for _, f := range files {
-		if !utf8.ValidString(f.Path) {
-			return nil, fmt.Errorf("%w: %q in commit %s", ErrUnrepresentablePath, f.Path, c.ID)
-		}
-		if f.Gitlink {
-			continue // a submodule's lines belong to its own repository
-		}
-		_, data, err := b.Read(c.ID + ":" + f.Path)
-		if err != nil {
-			return nil, fmt.Errorf("repo: read %s in %s: %w", f.Path, c.ID, err)
-		}
-		sum := sha256.Sum256(data)
-		pf := provenance.File{Path: f.Path, Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
-		if !f.Binary {
-			pf.Lines = git.CountLines(data)
-			pf.Spans = spansOf(f.Added, class)
-		}
-		rec.Files = append(rec.Files, pf)
-	}
-	rec.Normalize()
-	if err := rec.Validate(); err != nil {
-		return nil, fmt.Errorf("repo: commit %s: %w", c.ID, err)
-	}
-	return rec, nil
-}
-
-// spansOf turns ascending line numbers into spans of author 0.
-func spansOf(lines []int, class provenance.Class) []provenance.Span {
-	var out []provenance.Span
-	for _, n := range lines {
-		if k := len(out); k > 0 && out[k-1].End+1 == n {
-			out[k-1].End = n
-			continue
-		}
-		out = append(out, provenance.Span{Start: n, End: n, Author: 0, Class: class})
-	}
-	if out == nil {
-		out = []provenance.Span{}
-	}
-	return out
+	rec, _, err := r.buildRecord(ctx, c, &pendingState{Files: map[string]*pendingFile{}}, nil)
+	return rec, err
 }
 
 // InferAuthor says who wrote a commit's lines, from its conventions: the

@@ -22,8 +22,9 @@ var (
 // git command.
 type Repo struct {
 	Dir    string // where git runs
-	GitDir string // absolute path of the git directory
-	Bare   bool
+	GitDir   string // absolute path of the git directory
+	WorkTree string // absolute path of the work tree; empty when bare
+	Bare     bool
 }
 
 // Open finds the repository that contains dir.
@@ -41,6 +42,12 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		return nil, fmt.Errorf("%w: %s", ErrNotRepository, dir)
 	}
 	r.GitDir, r.Bare = lines[0], lines[1] == "true"
+	if !r.Bare {
+		top, err := r.Output(ctx, "rev-parse", "--show-toplevel")
+		if err == nil {
+			r.WorkTree = strings.TrimSpace(string(top))
+		}
+	}
 	return r, nil
 }
 

@@ -1,0 +1,299 @@
+package repo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/hallmark-dev/hallmark/internal/diff"
+	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/provenance"
+)
+
+// CheckpointOptions says who just changed the work tree, and where.
+type CheckpointOptions struct {
+	// Author is who made the changes since the last checkpoint: a model
+	// (Kind Model) or a person. A zero Author means the person of git's
+	// user.name and user.email.
+	Author provenance.Author
+	// Paths limits the checkpoint to these files (relative to the work tree
+	// root, or absolute). Empty means every file that differs from HEAD or
+	// was checkpointed before.
+	Paths []string
+}
+
+// CheckpointResult says what a checkpoint recorded.
+type CheckpointResult struct {
+	Author provenance.Author
+	Files  []string // files whose attribution changed
+	Lines  int      // lines attributed to Author by this checkpoint
+}
+
+// ErrBareRepository is returned for work-tree operations in a bare repository.
+var ErrBareRepository = errors.New("repo: the repository is bare: capture needs a work tree")
+
+// Checkpoint records that opts.Author made the changes in the work tree
+// since the last checkpoint. Lines that changed are attributed to the
+// author; a person's edit of a model's line makes it mixed; lines nobody
+// touched keep what they had.
+func (r *Repo) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CheckpointResult, error) {
+	if r.git.Bare || r.git.WorkTree == "" {
+		return nil, ErrBareRepository
+	}
+	author := opts.Author
+	if author == (provenance.Author{}) {
+		a, err := r.Person(ctx)
+		if err != nil {
+			return nil, err
+		}
+		author = a
+	}
+	if err := validAuthor(author); err != nil {
+		return nil, err
+	}
+	st := newStore(r.git.GitDir)
+	unlock, err := st.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	state, err := st.load()
+	if err != nil {
+		return nil, err
+	}
+	paths, err := r.checkpointPaths(ctx, state, opts.Paths)
+	if err != nil {
+		return nil, err
+	}
+	res := &CheckpointResult{Author: author}
+	ai := -1 // the author's index, added on first use
+	for _, p := range paths {
+		changed, lines, err := r.checkpointFile(ctx, st, state, p, author, &ai)
+		if err != nil {
+			return nil, err
+		}
+		if changed {
+			res.Files = append(res.Files, p)
+			res.Lines += lines
+		}
+	}
+	if err := st.save(state); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func validAuthor(a provenance.Author) error {
+	rec := provenance.Record{Commit: strings.Repeat("0", 40), Authors: []provenance.Author{a}, Recorder: Recorder}
+	if err := rec.Validate(); err != nil {
+		return fmt.Errorf("repo: author: %w", err)
+	}
+	return nil
+}
+
+// Person is the git user, from user.name and user.email.
+func (r *Repo) Person(ctx context.Context) (provenance.Author, error) {
+	name, _ := r.git.Output(ctx, "config", "user.name")
+	email, _ := r.git.Output(ctx, "config", "user.email")
+	a := provenance.Author{Kind: provenance.Person, Name: strings.TrimSpace(string(name)), Email: strings.TrimSpace(string(email))}
+	if a.Name == "" && a.Email == "" {
+		return a, errors.New("repo: no person to attribute to: set git config user.name and user.email, or name the author")
+	}
+	return a, nil
+}
+
+// checkpointPaths lists the files to look at, relative to the work tree.
+func (r *Repo) checkpointPaths(ctx context.Context, state *pendingState, given []string) ([]string, error) {
+	set := map[string]bool{}
+	if len(given) > 0 {
+		for _, p := range given {
+			rel, err := r.relPath(p)
+			if err != nil {
+				return nil, err
+			}
+			set[rel] = true
+		}
+	} else {
+		out, err := r.git.Output(ctx, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames")
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range strings.Split(string(out), "\x00") {
+			if len(e) > 3 {
+				set[e[3:]] = true
+			}
+		}
+		for p := range state.Files {
+			set[p] = true
+		}
+	}
+	paths := make([]string, 0, len(set))
+	for p := range set {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	return paths, nil
+}
+
+// relPath turns a path given by a user or a hook into one relative to the
+// work tree root, refusing paths outside it.
+func (r *Repo) relPath(p string) (string, error) {
+	if !filepath.IsAbs(p) {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		p = filepath.Join(wd, p)
+	}
+	root := r.git.WorkTree
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+		p = filepath.Join(dir, filepath.Base(p))
+	}
+	rel, err := filepath.Rel(root, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("repo: %s is outside the work tree %s", p, r.git.WorkTree)
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// checkpointFile updates one file's attribution. It reports whether
+// anything changed and how many lines went to the author.
+func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingState, path string, author provenance.Author, ai *int) (bool, int, error) {
+	full := filepath.Join(r.git.WorkTree, filepath.FromSlash(path))
+	info, err := os.Lstat(full)
+	if errors.Is(err, fs.ErrNotExist) {
+		_, had := state.Files[path]
+		delete(state.Files, path) // deleted: nothing of it can be committed as added lines
+		return had, 0, nil
+	}
+	if err != nil {
+		return false, 0, err
+	}
+	if !info.Mode().IsRegular() {
+		// Symlinks, directories (submodules) and devices hold no lines we attribute.
+		delete(state.Files, path)
+		return false, 0, nil
+	}
+	cur, err := os.ReadFile(full)
+	if err != nil {
+		return false, 0, err
+	}
+	if isBinary(cur) {
+		delete(state.Files, path)
+		return false, 0, nil
+	}
+	pf := state.Files[path]
+	var prev []byte
+	var prevAttrs []attr
+	if pf != nil {
+		if prev, err = st.snapshot(pf.Snapshot); err != nil {
+			return false, 0, err
+		}
+		prevAttrs = pf.lineAttrs(len(diff.Lines(prev)))
+	} else {
+		prev, err = r.headFile(ctx, path)
+		if err != nil {
+			return false, 0, err
+		}
+		prevAttrs = make([]attr, len(diff.Lines(prev)))
+		for i := range prevAttrs {
+			prevAttrs[i] = baseAttr
+		}
+	}
+	if bytes.Equal(prev, cur) {
+		return false, 0, nil
+	}
+	a, b := diff.Lines(prev), diff.Lines(cur)
+	attrs := make([]attr, len(b))
+	ib, ia := 0, 0
+	lines := 0
+	idx := func() int {
+		if *ai < 0 {
+			*ai = state.authorIndex(author)
+		}
+		return *ai
+	}
+	for _, e := range diff.Diff(a, b) {
+		for ; ib < e.BStart; ib, ia = ib+1, ia+1 {
+			attrs[ib] = prevAttrs[ia]
+		}
+		for k := 0; ib < e.BEnd; k, ib = k+1, ib+1 {
+			lines++
+			if author.Kind != provenance.Person {
+				attrs[ib] = attr{idx(), provenance.AI}
+				continue
+			}
+			// A person's line that replaces a model's line is a model's
+			// line edited by a person: mixed, still the model's.
+			if e.AStart+k < e.AEnd {
+				if old := prevAttrs[e.AStart+k]; old.author >= 0 && (old.class == provenance.AI || old.class == provenance.Mixed) {
+					attrs[ib] = attr{old.author, provenance.Mixed}
+					continue
+				}
+			}
+			attrs[ib] = attr{idx(), provenance.Human}
+		}
+		ia = e.AEnd
+	}
+	for ; ib < len(b); ib, ia = ib+1, ia+1 {
+		attrs[ib] = prevAttrs[ia]
+	}
+	snap, err := st.putSnapshot(cur)
+	if err != nil {
+		return false, 0, err
+	}
+	state.Files[path] = &pendingFile{Snapshot: snap, Spans: spansFromAttrs(attrs)}
+	return true, lines, nil
+}
+
+// headFile returns path's content at HEAD, or nothing for a new file or an
+// unborn branch.
+func (r *Repo) headFile(ctx context.Context, path string) ([]byte, error) {
+	b, err := r.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	typ, data, err := b.Read("HEAD:" + path)
+	if errors.Is(err, git.ErrNotFound) || (err == nil && typ != "blob") {
+		return nil, nil
+	}
+	return data, err
+}
+
+// isBinary applies git's rule: a NUL byte in the first 8,000 bytes.
+func isBinary(b []byte) bool {
+	return bytes.IndexByte(b[:min(len(b), 8000)], 0) >= 0
+}
+
+// Pending reports the attribution not yet committed: lines by class per
+// file, in the work tree's coordinates as of the last checkpoint.
+func (r *Repo) Pending(ctx context.Context) (map[string]provenance.Count, error) {
+	st := newStore(r.git.GitDir)
+	unlock, err := st.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	state, err := st.load()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]provenance.Count{}
+	for p, f := range state.Files {
+		var c provenance.Count
+		for _, s := range f.Spans {
+			c.Add(s.Class, s.Len())
+		}
+		out[p] = c
+	}
+	return out, nil
+}

@@ -1,0 +1,195 @@
+package repo
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/internal/gittest"
+	"github.com/hallmark-dev/hallmark/provenance"
+)
+
+var testModel = provenance.Author{Kind: provenance.Model, ModelID: "anthropic/claude-opus-4-5-20251101", Tool: "claude-code", Session: "s1"}
+
+// lineTruth returns, for each line of path in the record, its class and the
+// author's model id or name: the line-level truth tests compare against.
+func lineTruth(rec *provenance.Record, path string) map[int]string {
+	out := map[int]string{}
+	for _, f := range rec.Files {
+		if f.Path != path {
+			continue
+		}
+		for _, s := range f.Spans {
+			a := rec.Authors[s.Author]
+			who := a.ModelID
+			if who == "" {
+				who = a.Name
+			}
+			for n := s.Start; n <= s.End; n++ {
+				out[n] = string(s.Class) + ":" + who
+			}
+		}
+	}
+	return out
+}
+
+func TestCaptureStampPartialStaging(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Git("config", "user.name", "Ada Human")
+	g.Git("config", "user.email", "ada@example.com")
+	g.Write("b.txt", gittest.Lines("b", 3))
+	g.Commit("initial", "")
+	rp := openRepo(t, g.Dir)
+
+	// The model writes a new file and changes a line of another.
+	g.Write("a.go", "package a\n\nfunc A() {}\n\nfunc B() {}\n")
+	g.Write("b.txt", "b 1\nb 2 by model\nb 3\n")
+	res, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Lines != 6 || len(res.Files) != 2 {
+		t.Errorf("model checkpoint: %+v", res)
+	}
+	// The person edits one of the model's lines and adds one.
+	g.Write("a.go", "package a\n\nfunc A() { return }\n\nfunc B() {}\n// by hand\n")
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Only a.go is committed; b.txt stays pending.
+	g.Git("add", "a.go")
+	g.Git("commit", "-q", "-m", "add a")
+	sres, err := rp.Stamp(ctx, "HEAD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, human := "ai:"+testModel.ModelID, "human:Ada Human"
+	want := map[int]string{1: model, 2: model, 3: "mixed:" + testModel.ModelID, 4: model, 5: model, 6: human}
+	if diff := cmp.Diff(want, lineTruth(sres.Record, "a.go")); diff != "" {
+		t.Errorf("a.go (-want +got)\n%s", diff)
+	}
+	if sres.Record.Method != provenance.MethodCapture || sres.Signed {
+		t.Errorf("method %q signed %v", sres.Record.Method, sres.Signed)
+	}
+	pending, err := rp.Pending(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]provenance.Count{"b.txt": {AI: 1}}, pending); diff != "" {
+		t.Errorf("pending after the first commit: %s", diff)
+	}
+	// The note holds an unsigned envelope with this record.
+	lines, err := rp.Note(ctx, sres.Record.Commit)
+	if err != nil || len(lines) != 1 {
+		t.Fatalf("note: %v %d lines", err, len(lines))
+	}
+	got, err := attest.ReadUnverified(lines[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sres.Record, got); diff != "" {
+		t.Errorf("stored record differs: %s", diff)
+	}
+	if msg := g.Git("log", "-1", "--format=%an|%s", NotesRef); !strings.HasPrefix(msg, "Ada Human|hallmark: stamp") {
+		t.Errorf("notes commit: %q", msg)
+	}
+
+	// Now b.txt is committed.
+	g.Git("add", "b.txt")
+	g.Git("commit", "-q", "-m", "b")
+	sres, err = rp.Stamp(ctx, "HEAD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[int]string{2: model}, lineTruth(sres.Record, "b.txt")); diff != "" {
+		t.Errorf("b.txt: %s", diff)
+	}
+	pending, _ = rp.Pending(ctx)
+	if len(pending) != 0 {
+		t.Errorf("pending after everything is committed: %v", pending)
+	}
+	// Stamping twice keeps one envelope: notes are sets.
+	if _, err := rp.Stamp(ctx, "HEAD", nil); err != nil {
+		t.Fatal(err)
+	}
+	if lines, _ := rp.Note(ctx, sres.Record.Commit); len(lines) != 1 {
+		t.Errorf("second stamp: %d envelopes", len(lines))
+	}
+}
+
+func TestCaptureNewDeletedRenamedBinary(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Git("config", "user.name", "Ada Human")
+	g.Git("config", "user.email", "ada@example.com")
+	g.Write("old.txt", gittest.Lines("o", 4))
+	g.Write("gone.txt", "x\n")
+	g.Commit("initial", "")
+	rp := openRepo(t, g.Dir)
+
+	g.Git("mv", "old.txt", "new.txt")
+	g.Write("new.txt", gittest.Lines("o", 4)+"model line\n")
+	os.Remove(filepath.Join(g.Dir, "gone.txt"))
+	g.Write("img.bin", "\x00\x01binary")
+	g.Write("crlf.txt", "one\r\ntwo\r\n")
+	g.Write("nofinal.txt", "last line without newline")
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel}); err != nil {
+		t.Fatal(err)
+	}
+	g.Git("add", "-A")
+	g.Git("commit", "-q", "-m", "mixed bag")
+	sres, err := rp.Stamp(ctx, "HEAD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := "ai:" + testModel.ModelID
+	for path, want := range map[string]map[int]string{
+		"new.txt":     {5: model}, // a rename: only the added line is new
+		"crlf.txt":    {1: model, 2: model},
+		"nofinal.txt": {1: model},
+		"img.bin":     {},
+	} {
+		if diff := cmp.Diff(want, lineTruth(sres.Record, path)); diff != "" {
+			t.Errorf("%s: %s", path, diff)
+		}
+	}
+	// The record covers exactly what git blame gives this commit.
+	for _, f := range sres.Record.Files {
+		if f.Path == "img.bin" {
+			continue
+		}
+		if diff := cmp.Diff(blamedTo(t, g, sres.Record.Commit, f.Path), spanLines(f)); diff != "" {
+			t.Errorf("%s vs git blame: %s", f.Path, diff)
+		}
+	}
+}
+
+func TestCaptureErrors(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write("a", "x\n")
+	g.Commit("initial", "")
+	rp := openRepo(t, g.Dir)
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: provenance.Author{Kind: provenance.Model, ModelID: "not a model id"}}); err == nil {
+		t.Error("a bad model id was accepted")
+	}
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel, Paths: []string{"/etc/passwd"}}); err == nil {
+		t.Error("a path outside the work tree was accepted")
+	}
+	// A corrupt pending file is reported and left alone.
+	p := filepath.Join(g.Dir, ".git", "hallmark", "pending.json")
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	os.WriteFile(p, []byte("{garbage"), 0o644)
+	g.Write("a", "y\n")
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel}); err == nil || !strings.Contains(err.Error(), "unreadable") {
+		t.Errorf("corrupt pending: %v", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "{garbage" {
+		t.Error("corrupt pending file was overwritten")
+	}
+}

@@ -1,0 +1,200 @@
+package repo
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/hallmark-dev/hallmark/provenance"
+)
+
+// The pending attribution of the work tree lives in the git directory:
+//
+//	hallmark/pending.json     which lines of which files whom wrote, since the last commit
+//	hallmark/snapshots/<sha>  the content of each file as the last checkpoint saw it
+//	hallmark/lock             taken while the two are read and changed
+//
+// Snapshots are plain files, not git objects, so that `git gc` never
+// prunes them; they are removed when nothing refers to them any more.
+
+// pendingVersion is the format of pending.json.
+const pendingVersion = 1
+
+type pendingState struct {
+	Version int                     `json:"version"`
+	Authors []provenance.Author     `json:"authors"`
+	Files   map[string]*pendingFile `json:"files"`
+}
+
+// pendingFile is one file touched since the last commit. Lines of the
+// snapshot that no span covers are as the last commit had them ("base").
+type pendingFile struct {
+	Snapshot string            `json:"snapshot"` // sha256 of the content, in snapshots/
+	Spans    []provenance.Span `json:"spans"`
+}
+
+// attr is the attribution of one line; author -1 means base.
+type attr struct {
+	author int
+	class  provenance.Class
+}
+
+var baseAttr = attr{author: -1}
+
+func (f *pendingFile) lineAttrs(n int) []attr {
+	out := make([]attr, n)
+	for i := range out {
+		out[i] = baseAttr
+	}
+	for _, s := range f.Spans {
+		for l := s.Start; l <= s.End && l <= n; l++ {
+			out[l-1] = attr{s.Author, s.Class}
+		}
+	}
+	return out
+}
+
+func spansFromAttrs(attrs []attr) []provenance.Span {
+	var out []provenance.Span
+	for i, a := range attrs {
+		if a.author < 0 {
+			continue
+		}
+		line := i + 1
+		if k := len(out); k > 0 && out[k-1].End == line-1 && out[k-1].Author == a.author && out[k-1].Class == a.class {
+			out[k-1].End = line
+			continue
+		}
+		out = append(out, provenance.Span{Start: line, End: line, Author: a.author, Class: a.class})
+	}
+	return out
+}
+
+func (s *pendingState) authorIndex(a provenance.Author) int {
+	for i, x := range s.Authors {
+		if x == a {
+			return i
+		}
+	}
+	s.Authors = append(s.Authors, a)
+	return len(s.Authors) - 1
+}
+
+// store is the on-disk pending state of one git directory.
+type store struct {
+	dir string
+}
+
+func newStore(gitDir string) *store { return &store{dir: filepath.Join(gitDir, "hallmark")} }
+
+// ErrCorruptPending is returned when pending.json cannot be read; the file
+// is left as it is for a person to look at.
+var ErrCorruptPending = errors.New("repo: pending attribution is unreadable")
+
+// lock takes the store's lock until the returned function is called.
+func (s *store) lock() (func(), error) {
+	if err := os.MkdirAll(filepath.Join(s.dir, "snapshots"), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("repo: lock %s: %w", f.Name(), err)
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+func (s *store) load() (*pendingState, error) {
+	st := &pendingState{Version: pendingVersion, Files: map[string]*pendingFile{}}
+	b, err := os.ReadFile(filepath.Join(s.dir, "pending.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, st); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v (move it away to start afresh)", ErrCorruptPending, filepath.Join(s.dir, "pending.json"), err)
+	}
+	if st.Version != pendingVersion {
+		return nil, fmt.Errorf("%w: version %d, this hallmark reads %d", ErrCorruptPending, st.Version, pendingVersion)
+	}
+	if st.Files == nil {
+		st.Files = map[string]*pendingFile{}
+	}
+	for p, f := range st.Files {
+		for _, sp := range f.Spans {
+			if sp.Author < 0 || sp.Author >= len(st.Authors) {
+				return nil, fmt.Errorf("%w: %s names author %d of %d", ErrCorruptPending, p, sp.Author, len(st.Authors))
+			}
+		}
+	}
+	return st, nil
+}
+
+// save writes the state atomically and removes snapshots nothing uses.
+func (s *store) save(st *pendingState) error {
+	b, err := json.MarshalIndent(st, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(s.dir, "pending.json"), b); err != nil {
+		return err
+	}
+	used := map[string]bool{}
+	for _, f := range st.Files {
+		used[f.Snapshot] = true
+	}
+	entries, _ := os.ReadDir(filepath.Join(s.dir, "snapshots"))
+	for _, e := range entries {
+		if !used[e.Name()] {
+			_ = os.Remove(filepath.Join(s.dir, "snapshots", e.Name()))
+		}
+	}
+	return nil
+}
+
+func (s *store) putSnapshot(content []byte) (string, error) {
+	sum := sha256.Sum256(content)
+	id := hex.EncodeToString(sum[:])
+	p := filepath.Join(s.dir, "snapshots", id)
+	if _, err := os.Stat(p); err == nil {
+		return id, nil
+	}
+	return id, writeAtomic(p, content)
+}
+
+func (s *store) snapshot(id string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(s.dir, "snapshots", id))
+	if err != nil {
+		return nil, fmt.Errorf("%w: snapshot %s: %v", ErrCorruptPending, id, err)
+	}
+	return b, nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

@@ -1,0 +1,240 @@
+package repo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/internal/diff"
+	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/provenance"
+	"github.com/sigstore/sigstore/pkg/signature"
+)
+
+// StampOptions says how to sign. A nil value or a nil Signer keeps the
+// record unsigned, which verification reports as such.
+type StampOptions struct {
+	Signer signature.Signer
+	// Force stamps again a commit that already has a record, with what is
+	// known now. Without it, stamping a stamped commit only adds a signature
+	// to an unsigned record.
+	Force bool
+}
+
+// StampResult is what a stamp stored.
+type StampResult struct {
+	Record   *provenance.Record
+	Signed   bool
+	Existing bool // the commit was stamped already; nothing was added
+}
+
+// storedRecord returns the record the commit's note holds, if any, and
+// whether an envelope carrying it has a signature. The signature is not
+// verified here; verification is Verify's job.
+func (r *Repo) storedRecord(ctx context.Context, commit string) (*provenance.Record, bool, error) {
+	lines, err := r.Note(ctx, commit)
+	if err != nil {
+		return nil, false, err
+	}
+	var found *provenance.Record
+	signed := false
+	for _, l := range lines {
+		rec, err := attest.ReadUnverified(l)
+		if err != nil || rec.Commit != commit {
+			continue
+		}
+		if found == nil {
+			found = rec
+		}
+		if env, _, err := attest.ParseAttestation(l); err == nil && len(env.Signatures) > 0 {
+			signed = true
+			found = rec
+		}
+	}
+	return found, signed, nil
+}
+
+// Stamp builds the record of a commit and stores it, signed or not, in
+// the commit's note. For the commit at HEAD in a work tree, the pending
+// attribution is intersected with the commit's diff: captured lines keep
+// their authors, the rest fall back to the commit conventions, and what was
+// not committed stays pending.
+func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*StampResult, error) {
+	if opts == nil {
+		opts = &StampOptions{}
+	}
+	c, err := r.Commit(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	usePending := false
+	if !r.git.Bare && r.git.WorkTree != "" {
+		if head, err := r.git.ResolveCommit(ctx, "HEAD"); err == nil && head == c.ID {
+			usePending = true
+		}
+	}
+	var st *store
+	state := &pendingState{Files: map[string]*pendingFile{}}
+	if usePending {
+		st = newStore(r.git.GitDir)
+		unlock, err := st.lock()
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+		if state, err = st.load(); err != nil {
+			return nil, err
+		}
+	}
+	rec, consumed, err := r.buildRecord(ctx, c, state, st)
+	if err != nil {
+		return nil, err
+	}
+	if !consumed && !opts.Force {
+		prev, prevSigned, err := r.storedRecord(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if prev != nil {
+			if prevSigned || opts.Signer == nil {
+				return &StampResult{Record: prev, Signed: prevSigned, Existing: true}, nil
+			}
+			rec = prev // sign what was recorded, rather than recompute it
+		}
+	}
+	var line []byte
+	signed := opts.Signer != nil
+	if signed {
+		env, err := attest.Sign(rec, c.Raw, opts.Signer)
+		if err != nil {
+			return nil, err
+		}
+		pub, err := opts.Signer.PublicKey()
+		if err != nil {
+			return nil, err
+		}
+		b, err := attest.NewBundle(env, pub)
+		if err != nil {
+			return nil, err
+		}
+		line = b.Bytes()
+	} else {
+		env, err := attest.Unsigned(rec, c.Raw)
+		if err != nil {
+			return nil, err
+		}
+		line = env.Bytes()
+	}
+	count := rec.Count()
+	how := "unsigned"
+	if signed {
+		how = "signed"
+	}
+	msg := fmt.Sprintf("hallmark: stamp %s (%s, %s)\n\n%d lines: %d ai, %d mixed, %d human, %d unknown.\n",
+		c.ID[:12], how, rec.Method, count.Total(), count.AI, count.Mixed, count.Human, count.Unknown)
+	if err := r.AddNote(ctx, c.ID, [][]byte{line}, msg); err != nil {
+		return nil, err
+	}
+	// Only once the note is stored is the pending attribution let go.
+	if usePending && consumed {
+		if err := st.save(state); err != nil {
+			return nil, err
+		}
+	}
+	return &StampResult{Record: rec, Signed: signed}, nil
+}
+
+// buildRecord attributes the commit's added lines. With a store, captured
+// attribution is used and the committed lines are removed from state.
+func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingState, st *store) (*provenance.Record, bool, error) {
+	files, err := r.Added(ctx, c)
+	if err != nil {
+		return nil, false, err
+	}
+	defAuthor, defClass := InferAuthor(c)
+	rec := &provenance.Record{Commit: c.ID, Tree: c.Tree, Parents: c.Parents, Method: provenance.MethodConventions, Recorder: Recorder}
+	authorIdx := func(a provenance.Author) int {
+		for i, x := range rec.Authors {
+			if x == a {
+				return i
+			}
+		}
+		rec.Authors = append(rec.Authors, a)
+		return len(rec.Authors) - 1
+	}
+	consumed := false
+	for _, f := range files {
+		if f.Gitlink {
+			continue
+		}
+		if !utf8.ValidString(f.Path) {
+			return nil, false, fmt.Errorf("%w: %q in commit %s", ErrUnrepresentablePath, f.Path, c.ID)
+		}
+		data, err := r.ReadFile(ctx, c.ID, f.Path)
+		if err != nil {
+			return nil, false, err
+		}
+		sum := sha256.Sum256(data)
+		pf := provenance.File{Path: f.Path, Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
+		if f.Binary {
+			rec.Files = append(rec.Files, pf)
+			continue
+		}
+		committed := diff.Lines(data)
+		pf.Lines = len(committed)
+		var snapAttrs []attr
+		var toSnap []int
+		pend := state.Files[f.Path]
+		if pend != nil && st != nil {
+			snap, err := st.snapshot(pend.Snapshot)
+			if err != nil {
+				return nil, false, err
+			}
+			snapLines := diff.Lines(snap)
+			snapAttrs = pend.lineAttrs(len(snapLines))
+			toSnap = diff.Map(snapLines, committed)
+			// Lines of the snapshot now committed become base.
+			back := diff.Map(committed, snapLines)
+			for i, j := range back {
+				if j >= 0 {
+					snapAttrs[i] = baseAttr
+				}
+			}
+			consumed = true
+			if spans := spansFromAttrs(snapAttrs); len(spans) == 0 {
+				delete(state.Files, f.Path)
+			} else {
+				state.Files[f.Path] = &pendingFile{Snapshot: pend.Snapshot, Spans: spans}
+			}
+			// lineAttrs again: the loop above changed snapAttrs for the state.
+			snapAttrs = pend.lineAttrs(len(snapLines))
+		}
+		for _, n := range f.Added {
+			a, class := defAuthor, defClass
+			if toSnap != nil && n-1 < len(toSnap) {
+				if i := toSnap[n-1]; i >= 0 && snapAttrs[i].author >= 0 {
+					a, class = state.Authors[snapAttrs[i].author], snapAttrs[i].class
+					rec.Method = provenance.MethodCapture
+				}
+			}
+			idx := authorIdx(a)
+			if k := len(pf.Spans); k > 0 && pf.Spans[k-1].End == n-1 && pf.Spans[k-1].Author == idx && pf.Spans[k-1].Class == class {
+				pf.Spans[k-1].End = n
+				continue
+			}
+			pf.Spans = append(pf.Spans, provenance.Span{Start: n, End: n, Author: idx, Class: class})
+		}
+		rec.Files = append(rec.Files, pf)
+	}
+	if len(rec.Authors) == 0 {
+		rec.Authors = []provenance.Author{defAuthor}
+	}
+	rec.Normalize()
+	if err := rec.Validate(); err != nil {
+		return nil, false, fmt.Errorf("repo: commit %s: %w", c.ID, err)
+	}
+	return rec, consumed, nil
+}
