@@ -214,6 +214,10 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 	}
 	a, b := diff.Lines(prev), diff.Lines(cur)
 	attrs := make([]attr, len(b))
+	next := &pendingFile{}
+	if pf != nil {
+		next.Removed = append(next.Removed, pf.Removed...)
+	}
 	ib, ia := 0, 0
 	lines := 0
 	idx := func() int {
@@ -226,7 +230,15 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 		for ; ib < e.BStart; ib, ia = ib+1, ia+1 {
 			attrs[ib] = prevAttrs[ia]
 		}
+		for k := e.AStart; k < e.AEnd; k++ {
+			next.remember(a[k], prevAttrs[k])
+		}
 		for k := 0; ib < e.BEnd; k, ib = k+1, ib+1 {
+			// Text that was attributed before and came back keeps its author.
+			if back, ok := next.recall(b[ib]); ok {
+				attrs[ib] = back
+				continue
+			}
 			lines++
 			if author.Kind != provenance.Person {
 				attrs[ib] = attr{idx(), provenance.AI}
@@ -251,7 +263,8 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 	if err != nil {
 		return false, 0, err
 	}
-	state.Files[path] = &pendingFile{Snapshot: snap, Spans: spansFromAttrs(attrs)}
+	next.Snapshot, next.Spans = snap, spansFromAttrs(attrs)
+	state.Files[path] = next
 	return true, lines, nil
 }
 

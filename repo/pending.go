@@ -36,6 +36,52 @@ type pendingState struct {
 type pendingFile struct {
 	Snapshot string            `json:"snapshot"` // sha256 of the content, in snapshots/
 	Spans    []provenance.Span `json:"spans"`
+	// Removed remembers attributed lines that a checkpoint saw disappear,
+	// so that when the same text comes back (git stash pop, an undo) it
+	// gets its author back instead of whoever checkpoints next.
+	Removed []removedLine `json:"removed,omitempty"`
+}
+
+// removedLine is an attributed line that went away: a hash of its text.
+type removedLine struct {
+	Hash   string           `json:"hash"`
+	Author int              `json:"author"`
+	Class  provenance.Class `json:"class"`
+}
+
+// maxRemoved bounds the memory of removed lines per file.
+const maxRemoved = 20000
+
+func lineHash(line string) string {
+	sum := sha256.Sum256([]byte(line))
+	return hex.EncodeToString(sum[:12])
+}
+
+// remember adds a removed attributed line.
+func (f *pendingFile) remember(line string, a attr) {
+	if a.author < 0 {
+		return
+	}
+	f.Removed = append(f.Removed, removedLine{Hash: lineHash(line), Author: a.author, Class: a.class})
+	if len(f.Removed) > maxRemoved {
+		f.Removed = f.Removed[len(f.Removed)-maxRemoved:]
+	}
+}
+
+// recall finds and takes back the attribution of a removed line with this
+// text, newest first.
+func (f *pendingFile) recall(line string) (attr, bool) {
+	if f == nil || len(f.Removed) == 0 {
+		return attr{}, false
+	}
+	h := lineHash(line)
+	for i := len(f.Removed) - 1; i >= 0; i-- {
+		if r := f.Removed[i]; r.Hash == h {
+			f.Removed = append(f.Removed[:i], f.Removed[i+1:]...)
+			return attr{r.Author, r.Class}, true
+		}
+	}
+	return attr{}, false
 }
 
 // attr is the attribution of one line; author -1 means base.
@@ -137,6 +183,11 @@ func (s *store) load() (*pendingState, error) {
 		for _, sp := range f.Spans {
 			if sp.Author < 0 || sp.Author >= len(st.Authors) {
 				return nil, fmt.Errorf("%w: %s names author %d of %d", ErrCorruptPending, p, sp.Author, len(st.Authors))
+			}
+		}
+		for _, r := range f.Removed {
+			if r.Author < 0 || r.Author >= len(st.Authors) {
+				return nil, fmt.Errorf("%w: %s names author %d of %d", ErrCorruptPending, p, r.Author, len(st.Authors))
 			}
 		}
 	}

@@ -105,37 +105,8 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 			rec = prev // sign what was recorded, rather than recompute it
 		}
 	}
-	var line []byte
-	signed := opts.Signer != nil
-	if signed {
-		env, err := attest.Sign(rec, c.Raw, opts.Signer)
-		if err != nil {
-			return nil, err
-		}
-		pub, err := opts.Signer.PublicKey()
-		if err != nil {
-			return nil, err
-		}
-		b, err := attest.NewBundle(env, pub)
-		if err != nil {
-			return nil, err
-		}
-		line = b.Bytes()
-	} else {
-		env, err := attest.Unsigned(rec, c.Raw)
-		if err != nil {
-			return nil, err
-		}
-		line = env.Bytes()
-	}
-	count := rec.Count()
-	how := "unsigned"
-	if signed {
-		how = "signed"
-	}
-	msg := fmt.Sprintf("hallmark: stamp %s (%s, %s)\n\n%d lines: %d ai, %d mixed, %d human, %d unknown.\n",
-		c.ID[:12], how, rec.Method, count.Total(), count.AI, count.Mixed, count.Human, count.Unknown)
-	if err := r.AddNote(ctx, c.ID, [][]byte{line}, msg); err != nil {
+	res, err := r.store(ctx, c.ID, c.Raw, rec, opts.Signer, "stamp")
+	if err != nil {
 		return nil, err
 	}
 	// Only once the note is stored is the pending attribution let go.
@@ -144,8 +115,11 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 			return nil, err
 		}
 	}
-	return &StampResult{Record: rec, Signed: signed}, nil
+	return res, nil
 }
+
+// attestSigner is what signing needs of a key.
+type attestSigner = signature.Signer
 
 // buildRecord attributes the commit's added lines. With a store, captured
 // attribution is used and the committed lines are removed from state.
@@ -204,20 +178,22 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingSta
 				}
 			}
 			consumed = true
-			if spans := spansFromAttrs(snapAttrs); len(spans) == 0 {
-				delete(state.Files, f.Path)
-			} else {
-				state.Files[f.Path] = &pendingFile{Snapshot: pend.Snapshot, Spans: spans}
-			}
+			next := &pendingFile{Snapshot: pend.Snapshot, Spans: spansFromAttrs(snapAttrs), Removed: append([]removedLine(nil), pend.Removed...)}
+			state.Files[f.Path] = next
 			// lineAttrs again: the loop above changed snapAttrs for the state.
 			snapAttrs = pend.lineAttrs(len(snapLines))
 		}
+		next := state.Files[f.Path]
 		for _, n := range f.Added {
 			a, class := defAuthor, defClass
 			if toSnap != nil && n-1 < len(toSnap) {
 				if i := toSnap[n-1]; i >= 0 && snapAttrs[i].author >= 0 {
 					a, class = state.Authors[snapAttrs[i].author], snapAttrs[i].class
 					rec.Method = provenance.MethodCapture
+				} else if back, ok := next.recall(committed[n-1]); ok && st != nil {
+					a, class = state.Authors[back.author], back.class
+					rec.Method = provenance.MethodCapture
+					consumed = true
 				}
 			}
 			idx := authorIdx(a)
@@ -228,6 +204,11 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingSta
 			pf.Spans = append(pf.Spans, provenance.Span{Start: n, End: n, Author: idx, Class: class})
 		}
 		rec.Files = append(rec.Files, pf)
+		// Once a file is committed with no pending lines left, what it
+		// remembered of removed lines is let go too.
+		if next != nil && len(next.Spans) == 0 {
+			delete(state.Files, f.Path)
+		}
 	}
 	if len(rec.Authors) == 0 {
 		rec.Authors = []provenance.Author{defAuthor}

@@ -104,6 +104,9 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	return os.Rename(tmp, path)
 }
 
+// attestSignerVerifier is a signing key.
+type attestSignerVerifier = signature.SignerVerifier
+
 // loadSigner reads a private key file, or opens a KMS reference.
 func loadSigner(ctx context.Context, ref string) (signature.SignerVerifier, error) {
 	if attest.IsKMSRef(ref) {

@@ -1,0 +1,376 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hallmark-dev/hallmark/agenthook"
+	"github.com/hallmark-dev/hallmark/provenance"
+	"github.com/hallmark-dev/hallmark/repo"
+	"github.com/spf13/cobra"
+)
+
+func newCheckpoint() *cobra.Command {
+	var ai, human bool
+	var model, tool, session, name, email, hook string
+	cmd := &cobra.Command{
+		Use:   "checkpoint (--ai --model ID --tool NAME/VERSION | --human | --hook TOOL) [PATH...]",
+		Short: "Record who just changed the work tree",
+		Long: `Record that an author made the changes in the work tree since the last
+checkpoint. Changed lines are attributed to that author; a person's edit of a
+model's line makes it "mixed"; lines nobody touched keep what they had. The
+pending attribution lives in the git directory until it is committed.
+
+Agents call it after they edit (and may call it with --human before they
+start, so that the person's typing is told apart):
+
+  hallmark checkpoint --ai --model anthropic/claude-opus-4-5-20251101 --tool claude-code/2.1.3
+  hallmark checkpoint --human
+  hallmark checkpoint --hook claude-code --model anthropic/claude-opus-4-5-20251101 < payload.json
+
+--hook reads the agent's hook payload on standard input (claude-code, codex,
+cursor, aider, generic) and checkpoints the files it names; a payload that
+cannot be read is an error, and its edits are covered by the next checkpoint.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if ai == human && hook == "" {
+				return usagef("say who changed the tree: --ai (with --model) or --human, or --hook TOOL")
+			}
+			if human && hook != "" {
+				return usagef("--hook is for agents: drop --human")
+			}
+			paths := args
+			if hook != "" {
+				ev, err := agenthook.Parse(hook, cmd.InOrStdin())
+				if err != nil {
+					return err
+				}
+				if !ev.Edit {
+					return nil // the tool read, it did not write
+				}
+				if session == "" {
+					session = ev.Session
+				}
+				if model == "" {
+					model = ev.Model
+				}
+				if tool == "" {
+					tool = ev.Tool
+				}
+				for _, p := range ev.Paths {
+					if !filepath.IsAbs(p) && ev.Cwd != "" {
+						p = filepath.Join(ev.Cwd, p)
+					}
+					paths = append(paths, p)
+				}
+				ai = true
+			}
+			if model == "" {
+				model = os.Getenv("HALLMARK_MODEL")
+			}
+			var author provenance.Author
+			if ai {
+				toolName, toolVersion, _ := strings.Cut(tool, "/")
+				author = provenance.Author{Kind: provenance.Model, Tool: toolName, ToolVersion: toolVersion, Session: session}
+				if provenance.ValidModelID(model) {
+					author.ModelID = model
+				} else {
+					author.Model = model
+				}
+				if model == "" && toolName == "" {
+					return usagef("--ai needs --model ID (models.dev form, e.g. anthropic/claude-opus-4-5-20251101) or --tool")
+				}
+			} else if name != "" || email != "" {
+				author = provenance.Author{Kind: provenance.Person, Name: name, Email: email}
+			}
+			r, err := repo.Open(ctx, ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			res, err := r.Checkpoint(ctx, repo.CheckpointOptions{Author: author, Paths: paths})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %d lines in %d files attributed to %s\n", res.Lines, len(res.Files), res.Author)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&ai, "ai", false, "the changes were made by a model")
+	f.BoolVar(&human, "human", false, "the changes were made by a person (default: git's user.name and user.email)")
+	f.StringVar(&model, "model", "", "model id in models.dev form (or HALLMARK_MODEL)")
+	f.StringVar(&tool, "tool", "", "agent as NAME/VERSION, e.g. claude-code/2.1.3")
+	f.StringVar(&session, "session", "", "opaque session id of the agent")
+	f.StringVar(&name, "name", "", "the person's name (with --human)")
+	f.StringVar(&email, "email", "", "the person's email (with --human)")
+	f.StringVar(&hook, "hook", "", "read this agent's hook payload on stdin: "+strings.Join(agenthook.Tools, ", "))
+	return cmd
+}
+
+// stampSigner returns the signer of --key or git config hallmark.key, or
+// nil when neither is set.
+func stampSigner(ctx context.Context, r *repo.Repo, key string) (attestSignerVerifier, error) {
+	if key == "" {
+		out, err := r.Git().Output(ctx, "config", "hallmark.key")
+		if err != nil {
+			return nil, nil
+		}
+		key = strings.TrimSpace(string(out))
+		if key != "" && !filepath.IsAbs(key) && r.Git().WorkTree != "" && !strings.Contains(key, "://") {
+			key = filepath.Join(r.Git().WorkTree, key)
+		}
+	}
+	if key == "" {
+		return nil, nil
+	}
+	return loadSigner(ctx, key)
+}
+
+func newStamp() *cobra.Command {
+	var key string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "stamp [COMMIT]",
+		Short: "Build a commit's record, sign it and store it in refs/notes/hallmark",
+		Long: `Build the record of a commit (default HEAD) from the pending attribution
+intersected with the commit's diff (what was not committed stays pending),
+falling back to the commit conventions; sign it with --key or the key in git
+config hallmark.key (an unsigned record is stored, and marked, when there is
+no key); and add it to the commit's note in refs/notes/hallmark.
+
+The post-commit hook of 'hallmark init' runs this for every commit.
+
+  hallmark stamp
+  hallmark stamp --key ci.key HEAD~1`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			rev := "HEAD"
+			if len(args) == 1 {
+				rev = args[0]
+			}
+			r, err := repo.Open(ctx, ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			signer, err := stampSigner(ctx, r, key)
+			if err != nil {
+				return err
+			}
+			opts := &repo.StampOptions{Force: force}
+			if signer != nil {
+				opts.Signer = signer
+			}
+			res, err := r.Stamp(ctx, rev, opts)
+			if err != nil {
+				return err
+			}
+			printStamp(cmd, res, "stamped")
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&key, "key", "", "private key or KMS reference (default: git config hallmark.key)")
+	cmd.Flags().BoolVar(&force, "force", false, "stamp again a commit that has a record")
+	return cmd
+}
+
+func printStamp(cmd *cobra.Command, res *repo.StampResult, what string) {
+	c := res.Record.Count()
+	how := "unsigned"
+	if res.Signed {
+		how = "signed"
+	}
+	if res.Existing {
+		what = "already " + what
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s %s (%s, %s): %d lines, %d ai, %d mixed, %d human\n",
+		what, res.Record.Commit[:12], how, res.Record.Method, c.Total(), c.AI, c.Mixed, c.Human)
+}
+
+func newInit() *cobra.Command {
+	var noAssisted bool
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Install the git hooks that stamp commits and carry records through rewrites",
+		Long: `Install three hooks, idempotently, honouring core.hooksPath; an existing
+hook that is not hallmark's is kept and run first:
+
+  post-commit         stamp the new commit (or carry records into a cherry-pick
+                      or a merge --squash)
+  post-rewrite        carry records through commit --amend and rebase
+  prepare-commit-msg  add "Assisted-by: AGENT:MODEL" when model-written lines
+                      are being committed (--no-assisted-by turns it off)
+
+Set a signing key with: git config hallmark.key path/to/key.key`,
+		Args: maxArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			r, err := repo.Open(ctx, ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			bin := ""
+			if exe, err := os.Executable(); err == nil && !strings.Contains(exe, "go-build") {
+				bin = exe
+			}
+			res, err := r.Init(ctx, &repo.InitOptions{Binary: bin, NoAssistedBy: noAssisted})
+			if err != nil {
+				return err
+			}
+			for _, h := range []string{"post-commit", "post-rewrite", "prepare-commit-msg"} {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", filepath.Join(res.HooksDir, h), res.Hooks[h])
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&noAssisted, "no-assisted-by", false, "do not add Assisted-by trailers")
+	return cmd
+}
+
+func newCarry() *cobra.Command {
+	var onto, key string
+	cmd := &cobra.Command{
+		Use:   "carry BASE..HEAD --onto COMMIT",
+		Short: "Carry the records of a range onto the commit a server squash-merged it into",
+		Long: `Carry the records of the commits in BASE..HEAD onto COMMIT: every line COMMIT
+adds takes the attribution of the line it copies in the range. The carried
+record names the records it derives from and is signed by --key (a CI key).
+Run it in CI after a squash-merge or rebase-merge made on the server:
+
+  hallmark carry origin/main..feature --onto "$MERGE_COMMIT" --key ci.key`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 || !strings.Contains(args[0], "..") {
+				return usagef("need one range BASE..HEAD")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if onto == "" {
+				return usagef("--onto COMMIT is required")
+			}
+			base, head, _ := strings.Cut(args[0], "..")
+			r, err := repo.Open(ctx, ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			signer, err := stampSigner(ctx, r, key)
+			if err != nil {
+				return err
+			}
+			opts := &repo.StampOptions{}
+			if signer != nil {
+				opts.Signer = signer
+			}
+			res, err := r.CarryRange(ctx, base, head, onto, opts)
+			if err != nil {
+				return err
+			}
+			printStamp(cmd, res, "carried onto")
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&onto, "onto", "", "the commit to carry the records onto")
+	cmd.Flags().StringVar(&key, "key", "", "private key or KMS reference (default: git config hallmark.key)")
+	return cmd
+}
+
+// newHook is what the installed hooks run; it is hidden from help.
+func newHook() *cobra.Command {
+	cmd := &cobra.Command{Use: "hook", Hidden: true, Short: "Run a git hook's part (called by the hooks hallmark init installs)"}
+	signerFor := func(cmd *cobra.Command, r *repo.Repo) *repo.StampOptions {
+		opts := &repo.StampOptions{}
+		s, err := stampSigner(cmd.Context(), r, "")
+		if err != nil {
+			// A commit is never lost to a key problem: the record is kept
+			// unsigned, and 'hallmark stamp' signs it later.
+			fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s; storing the record unsigned (run 'hallmark stamp' after fixing the key to sign it)\n", message(err))
+			return opts
+		}
+		if s != nil {
+			opts.Signer = s
+		}
+		return opts
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use: "post-commit",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r, err := repo.Open(cmd.Context(), ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			res, what, err := r.PostCommit(cmd.Context(), signerFor(cmd, r))
+			if err != nil {
+				return err
+			}
+			if res != nil {
+				printStamp(cmd, res, what)
+			}
+			return nil
+		},
+	}, &cobra.Command{
+		Use:  "post-rewrite KIND",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := repo.Open(cmd.Context(), ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			_, err = r.PostRewrite(cmd.Context(), args[0], cmd.InOrStdin(), signerFor(cmd, r))
+			return err
+		},
+	}, &cobra.Command{
+		Use:  "prepare-commit-msg FILE [SOURCE [SHA]]",
+		Args: cobra.RangeArgs(1, 3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			r, err := repo.Open(ctx, ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			if out, err := r.Git().Output(ctx, "config", "--bool", "hallmark.assistedBy"); err == nil && strings.TrimSpace(string(out)) == "false" {
+				return nil
+			}
+			models, err := r.StagedModels(ctx)
+			if err != nil || len(models) == 0 {
+				return err
+			}
+			msg, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			text := string(msg)
+			for _, m := range models {
+				text = provenance.AddTrailer(text, provenance.Trailer{Key: "Assisted-by", Value: assistedBy(m)})
+			}
+			return writeFileAtomic(args[0], []byte(text), 0o644)
+		},
+	})
+	return cmd
+}
+
+// assistedBy formats the kernel's "AGENT_NAME:MODEL_VERSION" value.
+func assistedBy(m provenance.Author) string {
+	agent := m.Tool
+	if agent == "" {
+		agent = "agent"
+	}
+	model := m.ModelID
+	if model == "" {
+		model = m.Model
+	}
+	if model == "" {
+		return agent
+	}
+	return agent + ":" + model
+}

@@ -1,0 +1,122 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// hookMarker identifies hooks hallmark wrote.
+const hookMarker = "# hallmark hook v1"
+
+// chainedSuffix names the hook that was there before ours; ours runs it
+// first, with the same arguments and input.
+const chainedSuffix = ".hallmark-chained"
+
+// InitOptions configures [Repo.Init].
+type InitOptions struct {
+	// Binary is the hallmark command the hooks run; empty means "hallmark"
+	// from PATH.
+	Binary string
+	// NoAssistedBy leaves commit messages alone: no Assisted-by trailer is
+	// added when model-written lines are committed.
+	NoAssistedBy bool
+}
+
+// InitResult says what Init did to each hook.
+type InitResult struct {
+	HooksDir string
+	Hooks    map[string]string // hook name: "installed", "updated", "chained <file>"
+}
+
+var hookScripts = map[string]string{
+	"post-commit": `"$HALLMARK" hook post-commit || echo "hallmark: post-commit stamp failed; run 'hallmark stamp' to retry" >&2`,
+	"post-rewrite": `"$HALLMARK" hook post-rewrite "$1" <"$input" || echo "hallmark: carrying records failed; run 'hallmark carry' to retry" >&2`,
+	"prepare-commit-msg": `"$HALLMARK" hook prepare-commit-msg "$@" || true`,
+}
+
+// Init installs the hooks, idempotently. It honours core.hooksPath, and
+// chains an existing hook that is not ours instead of replacing it.
+func (r *Repo) Init(ctx context.Context, opts *InitOptions) (*InitResult, error) {
+	if opts == nil {
+		opts = &InitOptions{}
+	}
+	if r.git.Bare {
+		return nil, ErrBareRepository
+	}
+	out, err := r.git.Output(ctx, "rev-parse", "--git-path", "hooks")
+	if err != nil {
+		return nil, err
+	}
+	dir := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(r.git.WorkTree, dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	bin := opts.Binary
+	if bin == "" {
+		bin = "hallmark"
+	}
+	res := &InitResult{HooksDir: dir, Hooks: map[string]string{}}
+	for _, name := range []string{"post-commit", "post-rewrite", "prepare-commit-msg"} {
+		path := filepath.Join(dir, name)
+		action := "installed"
+		old, err := os.ReadFile(path)
+		switch {
+		case err == nil && strings.Contains(string(old), hookMarker):
+			action = "updated"
+		case err == nil:
+			chained := path + chainedSuffix
+			if _, err := os.Stat(chained); err == nil {
+				return nil, fmt.Errorf("repo: both %s and %s exist and neither is hallmark's: move one away", path, chained)
+			}
+			if err := os.Rename(path, chained); err != nil {
+				return nil, err
+			}
+			action = "chained " + filepath.Base(chained)
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, err
+		}
+		if err := writeAtomic(path, []byte(hookScript(name, bin))); err != nil {
+			return nil, err
+		}
+		if err := os.Chmod(path, 0o755); err != nil {
+			return nil, err
+		}
+		res.Hooks[name] = action
+	}
+	flag := "true"
+	if opts.NoAssistedBy {
+		flag = "false"
+	}
+	if _, err := r.git.Output(ctx, "config", "hallmark.assistedBy", flag); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func hookScript(name, bin string) string {
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n" + hookMarker + ": written by `hallmark init`, safe to run again.\n")
+	b.WriteString("# A hook that was here before is kept as " + name + chainedSuffix + " and runs first.\n")
+	fmt.Fprintf(&b, "HALLMARK=\"${HALLMARK:-%s}\"\n", strings.ReplaceAll(bin, `"`, `\"`))
+	if name == "post-rewrite" {
+		b.WriteString("input=$(mktemp) || exit 0\ntrap 'rm -f \"$input\"' EXIT\ncat >\"$input\"\n")
+	}
+	b.WriteString("chained=\"$(dirname \"$0\")/" + name + chainedSuffix + "\"\n")
+	b.WriteString("if [ -x \"$chained\" ]; then\n")
+	if name == "post-rewrite" {
+		b.WriteString("\t\"$chained\" \"$@\" <\"$input\" || exit $?\n")
+	} else {
+		b.WriteString("\t\"$chained\" \"$@\" || exit $?\n")
+	}
+	b.WriteString("fi\n")
+	b.WriteString(hookScripts[name] + "\n")
+	return b.String()
+}
