@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/hallmark-dev/hallmark/internal/git"
 )
 
 // PostCommit is what the post-commit hook does: stamp the new commit, or
@@ -28,7 +30,11 @@ func (r *Repo) PostCommit(ctx context.Context, opts *StampOptions) (*StampResult
 			return nil, "rebase in progress: post-rewrite will carry the records", nil
 		}
 	}
-	if out, err := r.git.Output(ctx, "reflog", "-1", "--format=%gs", "HEAD"); err == nil && strings.HasPrefix(string(out), "commit (amend)") {
+	var reflog []string
+	if out, err := r.git.Output(ctx, "reflog", "-2", "--format=%gs", "HEAD"); err == nil {
+		reflog = strings.Split(strings.TrimSpace(string(out)), "\n")
+	}
+	if len(reflog) > 0 && strings.HasPrefix(reflog[0], "commit (amend)") {
 		return nil, "amend: post-rewrite will carry the records", nil
 	}
 	c, err := r.Commit(ctx, "HEAD")
@@ -36,6 +42,16 @@ func (r *Repo) PostCommit(ctx context.Context, opts *StampOptions) (*StampResult
 		return nil, "", err
 	}
 	var sources []string
+	// `reset --soft` then commit: the commits reset away are the sources.
+	if len(reflog) > 1 && strings.HasPrefix(reflog[1], "reset: moving to") && len(c.Parents) > 0 {
+		if orig, err := r.git.ResolveCommit(ctx, "ORIG_HEAD"); err == nil {
+			if ids, err := r.git.RevList(ctx, orig, "--not", c.Parents[0]); err == nil {
+				sources = append(sources, ids...)
+			}
+		}
+	}
+	// `cherry-pick -n` then commit: prepare-commit-msg wrote down the source.
+	sources = append(sources, r.takeCarryFrom(c)...)
 	if b, err := os.ReadFile(filepath.Join(gd, "CHERRY_PICK_HEAD")); err == nil {
 		sources = append(sources, strings.TrimSpace(string(b)))
 	}
@@ -94,14 +110,65 @@ func (r *Repo) PostRewrite(ctx context.Context, kind string, pairs io.Reader, op
 	if err := sc.Err(); err != nil {
 		return 0, err
 	}
+	noted, err := r.NotedCommits(ctx)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	for _, target := range order {
 		if _, err := r.Carry(ctx, from[target], target, opts); err != nil {
 			return n, fmt.Errorf("repo: carry onto %s: %w", target, err)
 		}
 		n++
+		// Commits a person made inside the rewrite (an "edit" stop split
+		// into several) are not in git's map: they lie between the target
+		// and the history it was rebuilt on, and have no record yet.
+		extra, err := r.unrecordedAncestors(ctx, target, from[target], from, noted)
+		if err != nil {
+			return n, err
+		}
+		for _, e := range extra {
+			if _, err := r.Carry(ctx, from[target], e, opts); err != nil {
+				return n, fmt.Errorf("repo: carry onto %s: %w", e, err)
+			}
+			n++
+		}
 	}
 	return n, nil
+}
+
+// unrecordedAncestors walks target's first parents while they have no
+// record, are not themselves rewrite targets, and are not ancestors of the
+// sources (the history the rewrite started from).
+func (r *Repo) unrecordedAncestors(ctx context.Context, target string, sources []string, targets map[string][]string, noted map[string]string) ([]string, error) {
+	var out []string
+	cur := target
+	for range 50 {
+		c, err := r.Commit(ctx, cur)
+		if err != nil || len(c.Parents) == 0 {
+			break
+		}
+		p := c.Parents[0]
+		if _, ok := noted[p]; ok {
+			break
+		}
+		if _, ok := targets[p]; ok {
+			break
+		}
+		old := false
+		for _, s := range sources {
+			if _, err := r.git.Output(ctx, "merge-base", "--is-ancestor", p, s); err == nil {
+				old = true
+				break
+			}
+		}
+		if old {
+			break
+		}
+		out = append(out, p)
+		cur = p
+	}
+	return out, nil
 }
 
 // CarryRange carries the records of the commits in base..head (oldest
@@ -116,4 +183,71 @@ func (r *Repo) CarryRange(ctx context.Context, base, head, target string, opts *
 		return nil, fmt.Errorf("repo: %s..%s has no commits to carry", base, head)
 	}
 	return r.Carry(ctx, commits, target, opts)
+}
+
+// carryFromFile is where prepare-commit-msg leaves the commits a commit
+// about to be made was copied from (cherry-pick -n), for post-commit.
+func (r *Repo) carryFromFile() string { return filepath.Join(r.git.GitDir, "hallmark", "carry-from") }
+
+// PrepareCommit runs before a commit is made: when the index holds a
+// `cherry-pick -n` (git left MERGE_MSG, with no merge or pick in progress),
+// it finds the picked commits among those with records, by their message,
+// and writes them down for post-commit.
+func (r *Repo) PrepareCommit(ctx context.Context) error {
+	gd := r.git.GitDir
+	msg, err := os.ReadFile(filepath.Join(gd, "MERGE_MSG"))
+	if err != nil {
+		return nil
+	}
+	for _, f := range []string{"MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD"} {
+		if _, err := os.Stat(filepath.Join(gd, f)); err == nil {
+			return nil
+		}
+	}
+	noted, err := r.NotedCommits(ctx)
+	if err != nil {
+		return err
+	}
+	b, err := r.reader(ctx)
+	if err != nil {
+		return err
+	}
+	want := strings.TrimSpace(string(msg))
+	var found []string
+	for id := range noted {
+		_, data, err := b.Read(id)
+		if err != nil {
+			continue
+		}
+		c, err := git.ParseCommit(id, data)
+		if err == nil && strings.TrimSpace(c.Message) == want {
+			found = append(found, id)
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	head, err := r.git.ResolveCommit(ctx, "HEAD")
+	if err != nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(r.carryFromFile()), 0o755); err != nil {
+		return err
+	}
+	return writeAtomic(r.carryFromFile(), []byte(head+"\n"+strings.Join(found, "\n")+"\n"))
+}
+
+// takeCarryFrom reads and removes what PrepareCommit wrote, if it was
+// written for this commit (on top of its parent).
+func (r *Repo) takeCarryFrom(c *git.Commit) []string {
+	b, err := os.ReadFile(r.carryFromFile())
+	if err != nil {
+		return nil
+	}
+	os.Remove(r.carryFromFile())
+	lines := strings.Fields(string(b))
+	if len(lines) < 2 || len(c.Parents) == 0 || lines[0] != c.Parents[0] {
+		return nil
+	}
+	return lines[1:]
 }

@@ -338,6 +338,9 @@ func newHook() *cobra.Command {
 				return err
 			}
 			defer r.Close()
+			if err := r.PrepareCommit(ctx); err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %v\n", err)
+			}
 			if out, err := r.Git().Output(ctx, "config", "--bool", "hallmark.assistedBy"); err == nil && strings.TrimSpace(string(out)) == "false" {
 				return nil
 			}

@@ -217,6 +217,52 @@ func TestRewritesKeepAttribution(t *testing.T) {
 		w.git("cherry-pick", pick)
 		w.check("HEAD")
 	})
+	t.Run("cherry-pick -n", func(t *testing.T) {
+		w := newWorld(t)
+		w.git("checkout", "-q", "-b", "feature")
+		w.edit("M", "a.go", "M1", "M2")
+		pick := w.commit("one")
+		w.git("checkout", "-q", "main")
+		w.git("cherry-pick", "-n", pick)
+		w.git("commit", "-q", "--no-edit")
+		w.check("HEAD")
+	})
+	t.Run("reset --soft and recommit", func(t *testing.T) {
+		w := newWorld(t)
+		w.edit("M", "a.go", "M1", "M2")
+		w.commit("one")
+		w.edit("H", "a.go", "M1", "M2", "H3")
+		w.commit("two")
+		w.git("reset", "-q", "--soft", "HEAD~2")
+		w.git("commit", "-q", "-m", "both at once")
+		w.check("HEAD")
+	})
+	t.Run("edit and split during rebase -i", func(t *testing.T) {
+		w := newWorld(t)
+		w.edit("M", "a.go", "M1", "M2")
+		w.edit("H", "b.go", "H1")
+		w.commit("both")
+		todo := filepath.Join(t.TempDir(), "todo")
+		os.WriteFile(todo, []byte("edit "+strings.TrimSpace(w.git("rev-parse", "HEAD"))+"\n"), 0o644)
+		cmd := exec.Command("git", "rebase", "-q", "-i", "HEAD~1")
+		cmd.Dir = w.g.Dir
+		cmd.Env = append(gittest.Env(t.TempDir()), "GIT_SEQUENCE_EDITOR=cp "+todo, "GIT_EDITOR=true")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("rebase -i: %v\n%s", err, out)
+		}
+		w.git("reset", "-q", "HEAD~1")
+		w.git("add", "a.go")
+		w.git("commit", "-q", "-m", "model part")
+		w.git("add", "b.go")
+		w.git("commit", "-q", "-m", "human part")
+		cont := exec.Command("git", "rebase", "--continue")
+		cont.Dir = w.g.Dir
+		cont.Env = append(gittest.Env(t.TempDir()), "GIT_EDITOR=true")
+		if out, err := cont.CombinedOutput(); err != nil {
+			t.Fatalf("rebase --continue: %v\n%s", err, out)
+		}
+		w.check("HEAD", "HEAD~1")
+	})
 	t.Run("merge --squash", func(t *testing.T) {
 		w := newWorld(t)
 		w.git("checkout", "-q", "-b", "feature")
