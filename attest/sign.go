@@ -97,3 +97,21 @@ func ReadUnverified(attestation []byte) (*provenance.Record, error) {
 	_, rec, err := decodeStatement(payload)
 	return rec, err
 }
+
+// PredicateTypeOf returns the predicate type an attestation claims,
+// without verifying it: to route a note's lines to the right verifier.
+func PredicateTypeOf(attestation []byte) (string, error) {
+	env, _, err := parseAttestation(attestation)
+	if err != nil {
+		return "", err
+	}
+	payload, err := decodeB64(env.Payload)
+	if err != nil {
+		return "", fmt.Errorf("%w: payload: %v", ErrMalformed, err)
+	}
+	st, err := readStatement(payload)
+	if err != nil {
+		return "", fmt.Errorf("%w: payload: %v", ErrStatement, err)
+	}
+	return st.PredicateType, nil
+}

@@ -97,27 +97,7 @@ type Result struct {
 // commit-object digest, and the record. Each failure wraps one of the
 // package's sentinel errors.
 func Verify(attestation []byte, opts *VerifyOptions) (*Result, error) {
-	if opts == nil || (opts.Commit == "" && opts.CommitObject == nil) {
-		return nil, errors.New("attest: VerifyOptions needs Commit or CommitObject: a signature alone proves nothing about a commit")
-	}
-	if opts.Keyring.Len() == 0 {
-		return nil, ErrNoKeys
-	}
-	env, hint, err := parseAttestation(attestation)
-	if err != nil {
-		return nil, err
-	}
-	if opts.Hint != "" {
-		hint = opts.Hint
-	}
-	if env.PayloadType != PayloadType {
-		return nil, fmt.Errorf("%w: %q, want %q", ErrPayloadType, env.PayloadType, PayloadType)
-	}
-	payload, sigs, err := env.check()
-	if err != nil {
-		return nil, err
-	}
-	signers, err := opts.Keyring.verify(env, payload, sigs, hint)
+	payload, signers, err := verifySignature(attestation, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -125,10 +105,40 @@ func Verify(attestation []byte, opts *VerifyOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSubject(st, rec, opts); err != nil {
+	if err := checkSubject(st, rec.Commit, opts); err != nil {
 		return nil, err
 	}
 	return &Result{Statement: st, Record: rec, Signers: signers}, nil
+}
+
+// verifySignature checks the options, the envelope's shape and payload
+// type, and the signature; it returns the verified payload.
+func verifySignature(attestation []byte, opts *VerifyOptions) ([]byte, []string, error) {
+	if opts == nil || (opts.Commit == "" && opts.CommitObject == nil) {
+		return nil, nil, errors.New("attest: VerifyOptions needs Commit or CommitObject: a signature alone proves nothing about a commit")
+	}
+	if opts.Keyring.Len() == 0 {
+		return nil, nil, ErrNoKeys
+	}
+	env, hint, err := parseAttestation(attestation)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts.Hint != "" {
+		hint = opts.Hint
+	}
+	if env.PayloadType != PayloadType {
+		return nil, nil, fmt.Errorf("%w: %q, want %q", ErrPayloadType, env.PayloadType, PayloadType)
+	}
+	payload, sigs, err := env.check()
+	if err != nil {
+		return nil, nil, err
+	}
+	signers, err := opts.Keyring.verify(env, payload, sigs, hint)
+	if err != nil {
+		return nil, nil, err
+	}
+	return payload, signers, nil
 }
 
 func (r *Keyring) verify(env *Envelope, payload []byte, sigs [][]byte, hint string) ([]string, error) {
@@ -163,18 +173,9 @@ func (r *Keyring) verify(env *Envelope, payload []byte, sigs [][]byte, hint stri
 }
 
 func decodeStatement(payload []byte) (*Statement, *provenance.Record, error) {
-	st, err := readStatement(payload)
+	st, err := readStatementOf(payload, PredicateType)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: payload: %v", ErrStatement, err)
-	}
-	if st.Type != StatementType && st.Type != StatementTypeV01 {
-		return nil, nil, fmt.Errorf("%w: _type %q, want %q", ErrStatement, st.Type, StatementType)
-	}
-	if st.PredicateType != PredicateType {
-		return nil, nil, fmt.Errorf("%w: predicateType %q, want %q", ErrStatement, st.PredicateType, PredicateType)
-	}
-	if len(st.Subject) != 1 {
-		return nil, nil, fmt.Errorf("%w: %d subjects, want exactly one commit", ErrSubjectMismatch, len(st.Subject))
+		return nil, nil, err
 	}
 	rec, err := provenance.Decode(st.Predicate)
 	if err != nil {
@@ -183,14 +184,36 @@ func decodeStatement(payload []byte) (*Statement, *provenance.Record, error) {
 	return st, rec, nil
 }
 
-func checkSubject(st *Statement, rec *provenance.Record, opts *VerifyOptions) error {
+// readStatementOf parses a statement and checks its types and that it has
+// exactly one subject.
+func readStatementOf(payload []byte, predicateType string) (*Statement, error) {
+	st, err := readStatement(payload)
+	if err != nil {
+		return nil, fmt.Errorf("%w: payload: %v", ErrStatement, err)
+	}
+	if st.Type != StatementType && st.Type != StatementTypeV01 {
+		return nil, fmt.Errorf("%w: _type %q, want %q", ErrStatement, st.Type, StatementType)
+	}
+	if st.PredicateType != predicateType {
+		return nil, fmt.Errorf("%w: predicateType %q, want %q", ErrStatement, st.PredicateType, predicateType)
+	}
+	if len(st.Subject) != 1 {
+		return nil, fmt.Errorf("%w: %d subjects, want exactly one commit", ErrSubjectMismatch, len(st.Subject))
+	}
+	return st, nil
+}
+
+// checkSubject binds the statement to a commit: the predicate's commit
+// (claimed) must match the subject and what the caller expects.
+func checkSubject(st *Statement, claimed string, opts *VerifyOptions) error {
 	sub := st.Subject[0]
 	d := sub.Digest
+	rec := struct{ Commit string }{claimed}
 	if d.GitCommit == "" && d.SHA256 == "" {
 		return fmt.Errorf("%w: subject has neither a gitCommit nor a sha256 digest", ErrSubjectMismatch)
 	}
 	if d.GitCommit != "" && rec.Commit != d.GitCommit {
-		return fmt.Errorf("%w: record is about %s, subject is %s", ErrSubjectMismatch, rec.Commit, d.GitCommit)
+		return fmt.Errorf("%w: predicate is about %s, subject is %s", ErrSubjectMismatch, rec.Commit, d.GitCommit)
 	}
 	if opts.Commit != "" && rec.Commit != opts.Commit {
 		return fmt.Errorf("%w: attestation is for commit %s, not %s", ErrSubjectMismatch, rec.Commit, opts.Commit)

@@ -1,0 +1,174 @@
+// Package policy reads a repository's trust policy (.hallmark/policy.yaml):
+// which keys are trusted, what each may sign, and what a history must
+// satisfy. It is pure: the caller hands it bytes and the facts to judge.
+//
+//	keys:
+//	  - name: alice
+//	    public_key: keys/alice.pub      # relative to the policy file
+//	    may: [record, review]
+//	  - name: ci
+//	    public_key: keys/ci.pub
+//	    may: [carry]
+//	require:
+//	  signed: true                      # every commit has a verified record
+//	  max_ai_share: 0.8                 # (ai + mixed) / all lines added
+//	  review:                           # AI lines here need a reviewer's attestation
+//	    - paths: ["security/**", "*.sql"]
+//
+// Claims: "record" (a record made when the commit was: captured or from
+// conventions), "carry" (a record carried through a rewrite) and "review"
+// (a reviewer's attestation). A key with no "may" may sign all three.
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Claim is something a key may sign.
+type Claim string
+
+// The claims.
+const (
+	ClaimRecord Claim = "record"
+	ClaimCarry  Claim = "carry"
+	ClaimReview Claim = "review"
+)
+
+var allClaims = []Claim{ClaimRecord, ClaimCarry, ClaimReview}
+
+// Policy is a parsed policy file.
+type Policy struct {
+	Keys    []Key   `yaml:"keys"`
+	Require Require `yaml:"require"`
+}
+
+// Key is a trusted public key.
+type Key struct {
+	Name      string  `yaml:"name"`
+	PublicKey string  `yaml:"public_key"` // a path relative to the policy file, or an inline PEM block
+	May       []Claim `yaml:"may"`
+}
+
+// Require is what a history must satisfy.
+type Require struct {
+	Signed     bool         `yaml:"signed"`
+	MaxAIShare *float64     `yaml:"max_ai_share"`
+	Review     []ReviewRule `yaml:"review"`
+}
+
+// ReviewRule asks for a review attestation on commits whose AI or mixed
+// lines fall under Paths.
+type ReviewRule struct {
+	Paths []string `yaml:"paths"`
+}
+
+// ErrPolicy is wrapped by every error about the policy file itself.
+var ErrPolicy = errors.New("policy: invalid policy")
+
+// Parse reads a policy. Unknown fields are errors, so that a typo never
+// silently weakens a policy.
+func Parse(data []byte) (*Policy, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var p Policy
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPolicy, err)
+	}
+	names := map[string]bool{}
+	for i, k := range p.Keys {
+		if k.Name == "" {
+			return nil, fmt.Errorf("%w: key %d has no name", ErrPolicy, i)
+		}
+		if names[k.Name] {
+			return nil, fmt.Errorf("%w: two keys are named %q", ErrPolicy, k.Name)
+		}
+		names[k.Name] = true
+		if k.PublicKey == "" {
+			return nil, fmt.Errorf("%w: key %q has no public_key", ErrPolicy, k.Name)
+		}
+		for _, c := range k.May {
+			if !slices.Contains(allClaims, c) {
+				return nil, fmt.Errorf("%w: key %q may %q: want one of %v", ErrPolicy, k.Name, c, allClaims)
+			}
+		}
+	}
+	if s := p.Require.MaxAIShare; s != nil && (*s < 0 || *s > 1) {
+		return nil, fmt.Errorf("%w: max_ai_share %v is not between 0 and 1", ErrPolicy, *s)
+	}
+	for i, r := range p.Require.Review {
+		if len(r.Paths) == 0 {
+			return nil, fmt.Errorf("%w: review rule %d has no paths", ErrPolicy, i)
+		}
+		for _, pat := range r.Paths {
+			if _, err := path.Match(strings.ReplaceAll(pat, "**", "*"), ""); err != nil {
+				return nil, fmt.Errorf("%w: review path %q: %v", ErrPolicy, pat, err)
+			}
+		}
+	}
+	return &p, nil
+}
+
+// InlinePEM reports whether the key is given inline rather than as a path.
+func (k Key) InlinePEM() bool { return strings.Contains(k.PublicKey, "-----BEGIN") }
+
+// Allows reports whether the key may sign the claim.
+func (k Key) Allows(c Claim) bool { return len(k.May) == 0 || slices.Contains(k.May, c) }
+
+// Key returns the named key.
+func (p *Policy) Key(name string) (Key, bool) {
+	for _, k := range p.Keys {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
+
+// NeedsReview reports whether a file path falls under a review rule.
+func (p *Policy) NeedsReview(file string) bool {
+	for _, r := range p.Require.Review {
+		for _, pat := range r.Paths {
+			if Match(pat, file) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Match matches a slash-separated path against a pattern: path.Match,
+// plus "**" for any number of directories ("security/**", "**/*.sql"). A
+// pattern without a slash matches the file's base name anywhere.
+func Match(pattern, file string) bool {
+	if !strings.Contains(pattern, "/") {
+		ok, _ := path.Match(pattern, path.Base(file))
+		return ok
+	}
+	return matchParts(strings.Split(pattern, "/"), strings.Split(file, "/"))
+}
+
+func matchParts(pat, parts []string) bool {
+	if len(pat) == 0 {
+		return len(parts) == 0
+	}
+	if pat[0] == "**" {
+		for i := 0; i <= len(parts); i++ {
+			if matchParts(pat[1:], parts[i:]) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(parts) == 0 {
+		return false
+	}
+	ok, _ := path.Match(pat[0], parts[0])
+	return ok && matchParts(pat[1:], parts[1:])
+}

@@ -1,0 +1,87 @@
+package policy
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	good := `
+keys:
+  - name: alice
+    public_key: keys/alice.pub
+    may: [record, review]
+  - name: ci
+    public_key: |
+      -----BEGIN PUBLIC KEY-----
+      abc
+      -----END PUBLIC KEY-----
+require:
+  signed: true
+  max_ai_share: 0.8
+  review:
+    - paths: ["security/**", "*.sql"]
+`
+	p, err := Parse([]byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, _ := p.Key("alice")
+	ci, _ := p.Key("ci")
+	if !alice.Allows(ClaimReview) || alice.Allows(ClaimCarry) || !ci.Allows(ClaimCarry) || !ci.InlinePEM() || alice.InlinePEM() {
+		t.Errorf("claims or inline detection wrong: %+v %+v", alice, ci)
+	}
+	if !p.Require.Signed || *p.Require.MaxAIShare != 0.8 {
+		t.Errorf("require: %+v", p.Require)
+	}
+	for file, want := range map[string]bool{
+		"security/x.go": true, "security/deep/y.go": true, "db/migrate.sql": true, "x.sql": true,
+		"insecurity/x.go": false, "main.go": false,
+	} {
+		if got := p.NeedsReview(file); got != want {
+			t.Errorf("NeedsReview(%s) = %v", file, got)
+		}
+	}
+	for _, bad := range []string{
+		"keys: [{name: a}]",
+		"keys: [{public_key: x}]",
+		"keys: [{name: a, public_key: x}, {name: a, public_key: y}]",
+		"keys: [{name: a, public_key: x, may: [everything]}]",
+		"require: {max_ai_share: 1.5}",
+		"require: {signd: true}",
+		"require: {review: [{paths: []}]}",
+		"not: [valid",
+	} {
+		if _, err := Parse([]byte(bad)); !errors.Is(err, ErrPolicy) {
+			t.Errorf("%q: got %v, want ErrPolicy", bad, err)
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	for _, c := range []struct {
+		pat, file string
+		want      bool
+	}{
+		{"**/*.go", "a/b/c.go", true}, {"**/*.go", "c.go", true}, {"a/*", "a/b", true}, {"a/*", "a/b/c", false},
+		{"a/**", "a/b/c", true}, {"*.md", "docs/x.md", true}, {"docs/*.md", "x.md", false},
+	} {
+		if got := Match(c.pat, c.file); got != c.want {
+			t.Errorf("Match(%q, %q) = %v", c.pat, c.file, got)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add("keys: [{name: a, public_key: x}]\nrequire: {signed: true}")
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := Parse([]byte(s))
+		if err == nil {
+			for _, k := range p.Keys {
+				if k.Name == "" || k.PublicKey == "" {
+					t.Fatal("accepted a key without name or public_key")
+				}
+			}
+		}
+	})
+}
