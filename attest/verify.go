@@ -64,6 +64,19 @@ func (r *Keyring) Add(k TrustedKey) error {
 	return nil
 }
 
+// Merge adds all of other's keys.
+func (r *Keyring) Merge(other *Keyring) error {
+	for _, k := range other.keys {
+		for _, e := range r.keys {
+			if e.name == k.name {
+				return fmt.Errorf("%w: two trusted keys are named %q", ErrKeyFormat, k.name)
+			}
+		}
+		r.keys = append(r.keys, k)
+	}
+	return nil
+}
+
 // Len returns the number of keys.
 func (r *Keyring) Len() int {
 	if r == nil {

@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string) int {
 var verificationErrors = []error{
 	attest.ErrMalformed, attest.ErrPayloadType, attest.ErrStatement, attest.ErrNoSignature,
 	attest.ErrBadSignature, attest.ErrUnknownKey, attest.ErrSubjectMismatch,
-	attest.ErrDigestMismatch, attest.ErrInvalidRecord,
+	attest.ErrDigestMismatch, attest.ErrInvalidRecord, errViolations,
 }
 
 func exitCode(err error) int {

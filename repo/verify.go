@@ -1,0 +1,451 @@
+package repo
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/policy"
+	"github.com/hallmark-dev/hallmark/provenance"
+)
+
+// VerifyOptions says what to check a history against.
+type VerifyOptions struct {
+	// Keyring holds the trusted keys. Required.
+	Keyring *attest.Keyring
+	// Policy adds requirements and limits what each key may sign; nil
+	// means every key of the keyring may sign every claim, and nothing
+	// more is required than that what is signed verifies.
+	Policy *policy.Policy
+	// Range is what `git rev-list` takes: "v1.0..HEAD", or a revision.
+	// Empty means HEAD.
+	Range []string
+}
+
+// The status of a commit after verification.
+const (
+	StatusVerified  = "verified"  // a record signed by a trusted key that checks out
+	StatusInvalid   = "invalid"   // a trusted signature over a record that does not match the commit
+	StatusUnsigned  = "unsigned"  // records, but none with a signature
+	StatusUntrusted = "untrusted" // signatures, but none by a trusted key allowed to sign it
+	StatusMissing   = "missing"   // no record at all
+)
+
+// CommitVerdict is what verification found about one commit.
+type CommitVerdict struct {
+	Commit    string   `json:"commit"`
+	Subject   string   `json:"subject"`
+	Status    string   `json:"status"`
+	Method    string   `json:"method,omitempty"`
+	Signers   []string `json:"signers,omitempty"`
+	Reviewers []string `json:"reviewers,omitempty"`
+	Tally
+	Problems []string `json:"problems,omitempty"`
+}
+
+// VerifyReport is the verdict on a range.
+type VerifyReport struct {
+	Range      string          `json:"range"`
+	Commits    []CommitVerdict `json:"commits"`
+	Envelopes  int             `json:"envelopes_checked"`
+	Tally                      // over the range, from the best record of each commit
+	Violations []string        `json:"violations"`
+	Pass       bool            `json:"pass"`
+}
+
+// maxChain bounds how far derivation chains are walked.
+const maxChain = 32
+
+// Verify checks every commit in the range: a record signed by a trusted
+// key allowed to sign it, about that commit, whose file digests match the
+// commit's files and whose spans cover exactly the lines the commit added;
+// the records it derives from, back to the originals; and the policy's
+// requirements. Reading is bulk: one `git log -p` for the diffs and one
+// `git cat-file --batch` for the objects.
+func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, error) {
+	if opts == nil || opts.Keyring.Len() == 0 {
+		return nil, attest.ErrNoKeys
+	}
+	rng := opts.Range
+	if len(rng) == 0 {
+		rng = []string{"HEAD"}
+	}
+	for _, a := range rng {
+		if strings.HasPrefix(a, "-") {
+			return nil, fmt.Errorf("%w: %q", git.ErrBadRevision, a)
+		}
+	}
+	if len(rng) == 1 && !strings.Contains(rng[0], "..") {
+		if _, err := r.git.ResolveCommit(ctx, rng[0]); err != nil {
+			return nil, err
+		}
+	}
+	commits, err := r.git.RevList(ctx, rng...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", git.ErrBadRevision, err)
+	}
+	added, err := r.addedInRange(ctx, rng)
+	if err != nil {
+		return nil, err
+	}
+	noted, err := r.NotedCommits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b, err := r.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := &verifier{r: r, ctx: ctx, opts: opts, noted: noted, batch: b}
+	rep := &VerifyReport{Range: strings.Join(rng, " ")}
+	var total provenance.Count
+	for _, id := range commits {
+		typ, raw, err := b.Read(id)
+		if err != nil || typ != "commit" {
+			return nil, fmt.Errorf("repo: read commit %s: %v", id, err)
+		}
+		c, err := git.ParseCommit(id, raw)
+		if err != nil {
+			return nil, err
+		}
+		files, ok := added[id]
+		if !ok { // a merge: its own lines need a diff against each parent
+			if files, err = r.Added(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+		cv, count := v.commit(c, files)
+		total.Add(provenance.AI, count.AI)
+		total.Add(provenance.Mixed, count.Mixed)
+		total.Add(provenance.Human, count.Human)
+		total.Add(provenance.Unknown, count.Unknown)
+		rep.Commits = append(rep.Commits, cv)
+	}
+	rep.Envelopes = v.envelopes
+	rep.Tally = NewTally(total)
+	rep.Violations = v.violations(rep)
+	rep.Pass = len(rep.Violations) == 0
+	return rep, nil
+}
+
+type verifier struct {
+	r         *Repo
+	ctx       context.Context
+	opts      *VerifyOptions
+	noted     map[string]string
+	batch     *git.Batch
+	envelopes int
+}
+
+// allowed reports whether the named key may sign the claim.
+func (v *verifier) allowed(name string, c policy.Claim) bool {
+	if v.opts.Policy == nil {
+		return true
+	}
+	k, ok := v.opts.Policy.Key(name)
+	if !ok {
+		// Keys given on the command line, beside the policy's, may sign anything.
+		return true
+	}
+	return k.Allows(c)
+}
+
+func claimOf(rec *provenance.Record) policy.Claim {
+	if rec.Method == provenance.MethodCarried {
+		return policy.ClaimCarry
+	}
+	return policy.ClaimRecord
+}
+
+func (v *verifier) noteLines(commit string) ([][]byte, error) {
+	blob, ok := v.noted[commit]
+	if !ok {
+		return nil, nil
+	}
+	_, data, err := v.batch.Read(blob)
+	if err != nil {
+		return nil, err
+	}
+	return splitNote(data), nil
+}
+
+// commit verifies one commit and returns its verdict and the count of its
+// best record (verified, else unsigned, else inferred from conventions).
+func (v *verifier) commit(c *git.Commit, files []git.FileDiff) (CommitVerdict, provenance.Count) {
+	subject, _, _ := strings.Cut(c.Message, "\n")
+	cv := CommitVerdict{Commit: c.ID, Subject: subject, Status: StatusMissing}
+	lines, err := v.noteLines(c.ID)
+	if err != nil {
+		cv.Problems = append(cv.Problems, "note unreadable: "+err.Error())
+	}
+	vopts := &attest.VerifyOptions{Keyring: v.opts.Keyring, Commit: c.ID, CommitObject: c.Raw}
+	var best, unsigned *provenance.Record
+	sawSignature := false
+	for i, l := range lines {
+		v.envelopes++
+		pt, err := attest.PredicateTypeOf(l)
+		if err != nil {
+			cv.Problems = append(cv.Problems, fmt.Sprintf("note line %d is not an attestation: %v", i+1, err))
+			continue
+		}
+		switch pt {
+		case attest.ReviewPredicateType:
+			res, err := attest.VerifyReview(l, vopts)
+			if err != nil {
+				cv.Problems = append(cv.Problems, fmt.Sprintf("review %d: %v", i+1, err))
+				continue
+			}
+			for _, s := range res.Signers {
+				if v.allowed(s, policy.ClaimReview) && res.Review.Verdict == attest.Approved {
+					cv.Reviewers = append(cv.Reviewers, s)
+				}
+			}
+		case attest.PredicateType:
+			res, err := attest.Verify(l, vopts)
+			switch {
+			case errors.Is(err, attest.ErrNoSignature):
+				if rec, rerr := attest.ReadUnverified(l); rerr == nil && rec.Commit == c.ID && unsigned == nil {
+					unsigned = rec
+				}
+				continue
+			case errors.Is(err, attest.ErrBadSignature) || errors.Is(err, attest.ErrUnknownKey):
+				sawSignature = true
+				continue
+			case err != nil:
+				sawSignature = true
+				cv.Problems = append(cv.Problems, fmt.Sprintf("record %d: %v", i+1, err))
+				continue
+			}
+			sawSignature = true
+			var signers []string
+			for _, s := range res.Signers {
+				if v.allowed(s, claimOf(res.Record)) {
+					signers = append(signers, s)
+				}
+			}
+			if len(signers) == 0 {
+				cv.Problems = append(cv.Problems, fmt.Sprintf("record %d is signed by %v, not allowed to sign a %s claim", i+1, res.Signers, claimOf(res.Record)))
+				continue
+			}
+			probs := v.checkRecord(c, files, res.Record, 0)
+			if len(probs) > 0 {
+				cv.Problems = append(cv.Problems, probs...)
+				cv.Status = StatusInvalid
+				continue
+			}
+			if best == nil {
+				best = res.Record
+				cv.Signers = signers
+			}
+		default:
+			cv.Problems = append(cv.Problems, fmt.Sprintf("note line %d has unknown predicate type %q", i+1, pt))
+		}
+	}
+	var count provenance.Count
+	switch {
+	case best != nil:
+		cv.Status = StatusVerified
+		cv.Method = string(best.Method)
+		count = best.Count()
+	case cv.Status == StatusInvalid:
+		// keep: a trusted signature over a wrong record is the worst case
+	case sawSignature:
+		cv.Status = StatusUntrusted
+	case unsigned != nil:
+		cv.Status = StatusUnsigned
+	}
+	if best == nil {
+		rec := unsigned
+		if rec == nil {
+			var err error
+			if rec, _, err = v.r.buildRecord(v.ctx, c, &pendingState{Files: map[string]*pendingFile{}}, nil); err != nil {
+				cv.Problems = append(cv.Problems, "cannot infer attribution: "+err.Error())
+				return cv, count
+			}
+		}
+		cv.Method = string(rec.Method)
+		count = rec.Count()
+		best = rec
+	}
+	cv.Tally = NewTally(count)
+	if v.opts.Policy != nil && len(v.opts.Policy.Require.Review) > 0 && len(cv.Reviewers) == 0 {
+		for _, f := range best.Files {
+			if !v.opts.Policy.NeedsReview(f.Path) {
+				continue
+			}
+			if slices.ContainsFunc(f.Spans, func(s provenance.Span) bool { return s.Class == provenance.AI || s.Class == provenance.Mixed }) {
+				cv.Problems = append(cv.Problems, fmt.Sprintf("AI lines in %s need a review attestation (hallmark review)", f.Path))
+				break
+			}
+		}
+	}
+	return cv, count
+}
+
+// checkRecord compares a verified record with the commit: file digests,
+// exact coverage of the added lines, and the derivation chain.
+func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, rec *provenance.Record, depth int) []string {
+	var probs []string
+	want := map[string][]int{}
+	for _, f := range files {
+		if f.Gitlink || f.Binary {
+			continue
+		}
+		if len(f.Added) > 0 {
+			want[f.Path] = f.Added
+		}
+	}
+	got := map[string]bool{}
+	for _, f := range rec.Files {
+		got[f.Path] = true
+		_, data, err := v.batch.Read(c.ID + ":" + f.Path)
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("%s: not in the commit (%v)", f.Path, attest.ErrDigestMismatch))
+			continue
+		}
+		sum := sha256.Sum256(data)
+		if d := "sha256:" + hex.EncodeToString(sum[:]); d != f.Digest {
+			probs = append(probs, fmt.Sprintf("%s: %v: the commit has %s, the record says %s", f.Path, attest.ErrDigestMismatch, d, f.Digest))
+			continue
+		}
+		var lines []int
+		for _, s := range f.Spans {
+			for n := s.Start; n <= s.End; n++ {
+				lines = append(lines, n)
+			}
+		}
+		if w := want[f.Path]; !slices.Equal(lines, w) {
+			probs = append(probs, fmt.Sprintf("%s: the record covers %d lines, the commit adds %d (%s)", f.Path, len(lines), len(w), firstDifference(lines, w)))
+		}
+	}
+	for p := range want {
+		if !got[p] {
+			probs = append(probs, fmt.Sprintf("%s: the commit adds %d lines the record does not cover", p, len(want[p])))
+		}
+	}
+	slices.Sort(probs)
+	for _, ref := range rec.DerivedFrom {
+		if err := v.checkDerived(ref, depth+1); err != nil {
+			probs = append(probs, fmt.Sprintf("derived from %s of %s: %v", ref.Digest, short(ref.Commit), err))
+		}
+	}
+	return probs
+}
+
+func firstDifference(a, b []int) string {
+	for i := 0; i < len(a) || i < len(b); i++ {
+		switch {
+		case i >= len(a):
+			return fmt.Sprintf("line %d is not covered", b[i])
+		case i >= len(b):
+			return fmt.Sprintf("line %d was not added", a[i])
+		case a[i] != b[i]:
+			return fmt.Sprintf("line %d vs line %d", a[i], b[i])
+		}
+	}
+	return "same"
+}
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// checkDerived finds the record a carried record names and verifies its
+// signature, and its own derivations in turn.
+func (v *verifier) checkDerived(ref provenance.Ref, depth int) error {
+	if depth > maxChain {
+		return fmt.Errorf("chain longer than %d", maxChain)
+	}
+	typ, raw, err := v.batch.Read(ref.Commit)
+	if err != nil || typ != "commit" {
+		return fmt.Errorf("the commit no longer exists (fetch it, or keep it from gc)")
+	}
+	lines, err := v.noteLines(ref.Commit)
+	if err != nil {
+		return err
+	}
+	vopts := &attest.VerifyOptions{Keyring: v.opts.Keyring, Commit: ref.Commit, CommitObject: raw}
+	found := false
+	for _, l := range lines {
+		rec, err := attest.ReadUnverified(l)
+		if err != nil {
+			continue
+		}
+		if d, err := rec.Digest(); err != nil || d != ref.Digest {
+			continue
+		}
+		found = true
+		res, err := attest.Verify(l, vopts)
+		if err != nil {
+			continue
+		}
+		for _, next := range res.Record.DerivedFrom {
+			if err := v.checkDerived(next, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if !found {
+		return errors.New("no record with that digest in the commit's note")
+	}
+	return fmt.Errorf("%w: the derived record is not signed by a trusted key", attest.ErrBadSignature)
+}
+
+// violations applies the policy to the verdicts.
+func (v *verifier) violations(rep *VerifyReport) []string {
+	var out []string
+	p := v.opts.Policy
+	for _, cv := range rep.Commits {
+		switch {
+		case cv.Status == StatusInvalid:
+			out = append(out, fmt.Sprintf("%s: %s", short(cv.Commit), strings.Join(cv.Problems, "; ")))
+		case p != nil && p.Require.Signed && cv.Status != StatusVerified:
+			out = append(out, fmt.Sprintf("%s: %s: the policy requires every commit signed", short(cv.Commit), cv.Status))
+		}
+		if p != nil && len(p.Require.Review) > 0 {
+			for _, pr := range cv.Problems {
+				if strings.Contains(pr, "need a review attestation") {
+					out = append(out, fmt.Sprintf("%s: %s", short(cv.Commit), pr))
+				}
+			}
+		}
+	}
+	if p != nil && p.Require.MaxAIShare != nil && rep.AIShare > *p.Require.MaxAIShare {
+		out = append(out, fmt.Sprintf("AI share %.1f%% is over the policy's maximum %.1f%%", 100*rep.AIShare, 100**p.Require.MaxAIShare))
+	}
+	return out
+}
+
+// addedInRange reads the lines each non-merge commit of the range adds, in
+// one `git log -p` stream.
+func (r *Repo) addedInRange(ctx context.Context, rng []string) (map[string][]git.FileDiff, error) {
+	format := "--format=%x00hallmark-commit%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00hallmark-end"
+	args := append([]string{"log", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+		"--src-prefix=a/", "--dst-prefix=b/", format}, rng...)
+	args = append(args, "--")
+	out, err := r.git.Output(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string][]git.FileDiff{}
+	err = parseLog(bytes.NewReader(out), func(c *git.Commit, diff []byte) error {
+		if len(c.Parents) > 1 {
+			return nil
+		}
+		files, err := git.ParseDiff(bytes.NewReader(diff))
+		m[c.ID] = files
+		return err
+	})
+	return m, err
+}
