@@ -66,7 +66,7 @@ func TestEncodeMatchesEncodingJSON(t *testing.T) {
 func TestDecodeStricterThanEncodingJSON(t *testing.T) {
 	good, _ := sampleRecord().Encode()
 	for _, in := range []string{
-		string(bytes.Replace(good, []byte(`"commit"`), []byte(`"Commit"`), 1)),              // case-folded key
+		string(bytes.Replace(good, []byte(`"commit"`), []byte(`"Commit"`), 1)),             // case-folded key
 		string(bytes.Replace(good, []byte(`{"commit"`), []byte(`{"tree":"","commit"`), 1)), // fine
 		string(bytes.Replace(good, []byte(`"lines":10`), []byte(`"lines":10.0`), 1)),
 		string(bytes.Replace(good, []byte(`"lines":10`), []byte(`"lines":1e1`), 1)),

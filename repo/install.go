@@ -34,8 +34,8 @@ type InitResult struct {
 }
 
 var hookScripts = map[string]string{
-	"post-commit": `"$HALLMARK" hook post-commit || echo "hallmark: post-commit stamp failed; run 'hallmark stamp' to retry" >&2`,
-	"post-rewrite": `"$HALLMARK" hook post-rewrite "$1" <"$input" || echo "hallmark: carrying records failed; run 'hallmark carry' to retry" >&2`,
+	"post-commit":        `"$HALLMARK" hook post-commit || echo "hallmark: post-commit stamp failed; run 'hallmark stamp' to retry" >&2`,
+	"post-rewrite":       `"$HALLMARK" hook post-rewrite "$1" <"$input" || echo "hallmark: carrying records failed; run 'hallmark carry' to retry" >&2`,
 	"prepare-commit-msg": `"$HALLMARK" hook prepare-commit-msg "$@" || true`,
 }
 

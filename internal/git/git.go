@@ -21,7 +21,7 @@ var (
 // Repo is a git repository, bare or with a work tree, driven through the
 // git command.
 type Repo struct {
-	Dir    string // where git runs
+	Dir      string // where git runs
 	GitDir   string // absolute path of the git directory
 	WorkTree string // absolute path of the work tree; empty when bare
 	Bare     bool
