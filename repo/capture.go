@@ -130,7 +130,7 @@ func (r *Repo) checkpointPaths(ctx context.Context, state *pendingState, given [
 			}
 		}
 		for p := range state.Files {
-			set[p] = true
+			set[git.Unquote(p)] = true
 		}
 	}
 	paths := make([]string, 0, len(set))
@@ -169,10 +169,11 @@ func (r *Repo) relPath(p string) (string, error) {
 // anything changed and how many lines went to the author.
 func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingState, path string, author provenance.Author, ai *int) (bool, int, error) {
 	full := filepath.Join(r.git.WorkTree, filepath.FromSlash(path))
+	key := git.Quote(path) // pending.json is JSON: names that are not UTF-8 are kept quoted
 	info, err := os.Lstat(full)
 	if errors.Is(err, fs.ErrNotExist) {
-		_, had := state.Files[path]
-		delete(state.Files, path) // deleted: nothing of it can be committed as added lines
+		_, had := state.Files[key]
+		delete(state.Files, key) // deleted: nothing of it can be committed as added lines
 		return had, 0, nil
 	}
 	if err != nil {
@@ -180,7 +181,7 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 	}
 	if !info.Mode().IsRegular() {
 		// Symlinks, directories (submodules) and devices hold no lines we attribute.
-		delete(state.Files, path)
+		delete(state.Files, key)
 		return false, 0, nil
 	}
 	cur, err := os.ReadFile(full)
@@ -188,10 +189,10 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 		return false, 0, err
 	}
 	if isBinary(cur) {
-		delete(state.Files, path)
+		delete(state.Files, key)
 		return false, 0, nil
 	}
-	pf := state.Files[path]
+	pf := state.Files[key]
 	var prev []byte
 	var prevAttrs []attr
 	if pf != nil {
@@ -264,7 +265,7 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 		return false, 0, err
 	}
 	next.Snapshot, next.Spans = snap, spansFromAttrs(attrs)
-	state.Files[path] = next
+	state.Files[key] = next
 	return true, lines, nil
 }
 

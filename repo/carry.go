@@ -8,6 +8,7 @@ import (
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/diff"
+	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/provenance"
 )
 
@@ -98,7 +99,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 			if len(f.Spans) == 0 {
 				continue
 			}
-			data, err := r.ReadFile(ctx, sid, f.Path)
+			data, err := r.ReadFile(ctx, sid, git.Unquote(f.Path))
 			if err != nil {
 				return nil, fmt.Errorf("repo: carry from %s: %w", sid, err)
 			}
@@ -143,7 +144,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 		if len(cands) == 0 {
 			continue
 		}
-		data, err := r.ReadFile(ctx, tc.ID, f.Path)
+		data, err := r.ReadFile(ctx, tc.ID, git.Unquote(f.Path))
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,6 @@ package repo
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -142,10 +141,6 @@ func intersect(a, b []git.FileDiff) []git.FileDiff {
 	}
 	return out
 }
-
-// ErrUnrepresentablePath is returned for file names that are not UTF-8,
-// which a JSON record cannot hold exactly.
-var ErrUnrepresentablePath = errors.New("repo: file name is not valid UTF-8")
 
 // Record computes the record of a commit from its diff and its commit
 // conventions, without captured attribution.

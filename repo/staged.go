@@ -32,7 +32,7 @@ func (r *Repo) StagedModels(ctx context.Context) ([]provenance.Author, error) {
 	seen := map[int]bool{}
 	var out []provenance.Author
 	for path, f := range state.Files {
-		_, staged, err := b.Read(":" + path)
+		_, staged, err := b.Read(":" + git.Unquote(path))
 		if errors.Is(err, git.ErrNotFound) {
 			continue // not in the index
 		}

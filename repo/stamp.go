@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/diff"
@@ -144,15 +143,14 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingSta
 		if f.Gitlink {
 			continue
 		}
-		if !utf8.ValidString(f.Path) {
-			return nil, false, fmt.Errorf("%w: %q in commit %s", ErrUnrepresentablePath, f.Path, c.ID)
-		}
 		data, err := r.ReadFile(ctx, c.ID, f.Path)
 		if err != nil {
 			return nil, false, err
 		}
 		sum := sha256.Sum256(data)
-		pf := provenance.File{Path: f.Path, Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
+		// A name that is not UTF-8 is written in git's quoted form, which a
+		// JSON record can hold and git.Unquote turns back into the bytes.
+		pf := provenance.File{Path: git.Quote(f.Path), Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
 		if f.Binary {
 			rec.Files = append(rec.Files, pf)
 			continue
@@ -161,7 +159,8 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingSta
 		pf.Lines = len(committed)
 		var snapAttrs []attr
 		var toSnap []int
-		pend := state.Files[f.Path]
+		key := git.Quote(f.Path)
+		pend := state.Files[key]
 		if pend != nil && st != nil {
 			snap, err := st.snapshot(pend.Snapshot)
 			if err != nil {
@@ -179,11 +178,11 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingSta
 			}
 			consumed = true
 			next := &pendingFile{Snapshot: pend.Snapshot, Spans: spansFromAttrs(snapAttrs), Removed: append([]removedLine(nil), pend.Removed...)}
-			state.Files[f.Path] = next
+			state.Files[key] = next
 			// lineAttrs again: the loop above changed snapAttrs for the state.
 			snapAttrs = pend.lineAttrs(len(snapLines))
 		}
-		next := state.Files[f.Path]
+		next := state.Files[key]
 		for _, n := range f.Added {
 			a, class := defAuthor, defClass
 			if toSnap != nil && n-1 < len(toSnap) {
@@ -207,7 +206,7 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingSta
 		// Once a file is committed with no pending lines left, what it
 		// remembered of removed lines is let go too.
 		if next != nil && len(next.Spans) == 0 {
-			delete(state.Files, f.Path)
+			delete(state.Files, key)
 		}
 	}
 	if len(rec.Authors) == 0 {

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -46,6 +48,10 @@ type CommitVerdict struct {
 	Method    string   `json:"method,omitempty"`
 	Signers   []string `json:"signers,omitempty"`
 	Reviewers []string `json:"reviewers,omitempty"`
+	// ShallowBoundary is set for the oldest commits of a shallow clone,
+	// whose parents are missing: what they added cannot be computed, so
+	// their coverage is not checked (their digests and signatures are).
+	ShallowBoundary bool `json:"shallow_boundary,omitempty"`
 	Tally
 	Problems []string `json:"problems,omitempty"`
 }
@@ -103,7 +109,12 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 	if err != nil {
 		return nil, err
 	}
-	v := &verifier{r: r, ctx: ctx, opts: opts, noted: noted, batch: b}
+	v := &verifier{r: r, ctx: ctx, opts: opts, noted: noted, batch: b, shallow: map[string]bool{}}
+	if data, err := os.ReadFile(filepath.Join(r.git.GitDir, "shallow")); err == nil {
+		for _, id := range strings.Fields(string(data)) {
+			v.shallow[id] = true
+		}
+	}
 	rep := &VerifyReport{Range: strings.Join(rng, " ")}
 	var total provenance.Count
 	for _, id := range commits {
@@ -142,6 +153,7 @@ type verifier struct {
 	noted     map[string]string
 	batch     *git.Batch
 	envelopes int
+	shallow   map[string]bool
 }
 
 // allowed reports whether the named key may sign the claim.
@@ -180,7 +192,7 @@ func (v *verifier) noteLines(commit string) ([][]byte, error) {
 // best record (verified, else unsigned, else inferred from conventions).
 func (v *verifier) commit(c *git.Commit, files []git.FileDiff) (CommitVerdict, provenance.Count) {
 	subject, _, _ := strings.Cut(c.Message, "\n")
-	cv := CommitVerdict{Commit: c.ID, Subject: subject, Status: StatusMissing}
+	cv := CommitVerdict{Commit: c.ID, Subject: subject, Status: StatusMissing, ShallowBoundary: v.shallow[c.ID]}
 	lines, err := v.noteLines(c.ID)
 	if err != nil {
 		cv.Problems = append(cv.Problems, "note unreadable: "+err.Error())
@@ -299,13 +311,13 @@ func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, rec *provena
 			continue
 		}
 		if len(f.Added) > 0 {
-			want[f.Path] = f.Added
+			want[git.Quote(f.Path)] = f.Added
 		}
 	}
 	got := map[string]bool{}
 	for _, f := range rec.Files {
 		got[f.Path] = true
-		_, data, err := v.batch.Read(c.ID + ":" + f.Path)
+		_, data, err := v.batch.Read(c.ID + ":" + git.Unquote(f.Path))
 		if err != nil {
 			probs = append(probs, fmt.Sprintf("%s: not in the commit (%v)", f.Path, attest.ErrDigestMismatch))
 			continue
@@ -321,12 +333,12 @@ func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, rec *provena
 				lines = append(lines, n)
 			}
 		}
-		if w := want[f.Path]; !slices.Equal(lines, w) {
+		if w := want[f.Path]; !v.shallow[c.ID] && !slices.Equal(lines, w) {
 			probs = append(probs, fmt.Sprintf("%s: the record covers %d lines, the commit adds %d (%s)", f.Path, len(lines), len(w), firstDifference(lines, w)))
 		}
 	}
 	for p := range want {
-		if !got[p] {
+		if !got[p] && !v.shallow[c.ID] {
 			probs = append(probs, fmt.Sprintf("%s: the commit adds %d lines the record does not cover", p, len(want[p])))
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // FileDiff is what a diff adds to one file: the file's path on the new
@@ -132,6 +133,35 @@ func hunkNewStart(h string) (int, error) {
 		return 0, fmt.Errorf("git: bad hunk header %q", h)
 	}
 	return n, nil
+}
+
+// Unquote undoes git's C-style quoting of a path ("a\tb", octal bytes);
+// a string that is not quoted is returned as it is.
+func Unquote(s string) string { return unquote(s) }
+
+// Quote writes a path that is not valid UTF-8 in git's C-style quoting,
+// as ASCII: a double-quoted string with octal escapes. Valid UTF-8 paths
+// are returned as they are.
+func Quote(p string) string {
+	if utf8.ValidString(p) && !strings.HasPrefix(p, `"`) {
+		return p
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, "\\%03o", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // unquote undoes git's C-style quoting of a path ("a\tb", octal bytes).

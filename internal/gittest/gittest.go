@@ -41,6 +41,10 @@ func New(t testing.TB) *Repo {
 	return r
 }
 
+// Setenv adds KEY=VALUE settings to the environment git runs with (and so
+// to the hooks it runs).
+func (r *Repo) Setenv(kv ...string) { r.env = append(r.env, kv...) }
+
 // Git runs git in the repository and returns its output; it fails the test
 // on error.
 func (r *Repo) Git(args ...string) string {
