@@ -131,7 +131,7 @@ func stampSigner(ctx context.Context, r *repo.Repo, key string) (attestSignerVer
 }
 
 func newStamp() *cobra.Command {
-	var key string
+	var key, rng string
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "stamp [COMMIT]",
@@ -143,9 +143,12 @@ config hallmark.key (an unsigned record is stored, and marked, when there is
 no key); and add it to the commit's note in refs/notes/hallmark.
 
 The post-commit hook of 'hallmark init' runs this for every commit.
+--range stamps, in bulk, every commit of a range that has no record yet,
+from its conventions: how an existing history is adopted.
 
   hallmark stamp
-  hallmark stamp --key ci.key HEAD~1`,
+  hallmark stamp --key ci.key HEAD~1
+  hallmark stamp --range HEAD --key ci.key`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -166,6 +169,17 @@ The post-commit hook of 'hallmark init' runs this for every commit.
 			if signer != nil {
 				opts.Signer = signer
 			}
+			if rng != "" {
+				if len(args) > 0 {
+					return usagef("give a COMMIT or --range, not both")
+				}
+				n, err := r.StampRange(ctx, strings.Fields(rng), opts)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "stamped %d commits\n", n)
+				return nil
+			}
 			res, err := r.Stamp(ctx, rev, opts)
 			if err != nil {
 				return err
@@ -176,6 +190,7 @@ The post-commit hook of 'hallmark init' runs this for every commit.
 	}
 	cmd.Flags().StringVar(&key, "key", "", "private key or KMS reference (default: git config hallmark.key)")
 	cmd.Flags().BoolVar(&force, "force", false, "stamp again a commit that has a record")
+	cmd.Flags().StringVar(&rng, "range", "", "stamp every unstamped commit of this range, in bulk (e.g. HEAD, v1.0..HEAD)")
 	return cmd
 }
 

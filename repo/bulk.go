@@ -1,0 +1,195 @@
+package repo
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/internal/diff"
+	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/provenance"
+)
+
+// Records computes, in bulk, the conventions records of every commit in a
+// range: one `git log -p` for the diffs, one `git cat-file --batch` for the
+// files. It is how an existing history is stamped when hallmark is adopted.
+func (r *Repo) Records(ctx context.Context, rng []string) ([]*provenance.Record, error) {
+	commits, err := r.git.RevList(ctx, rng...)
+	if err != nil {
+		return nil, err
+	}
+	added, err := r.addedInRange(ctx, rng)
+	if err != nil {
+		return nil, err
+	}
+	b, err := r.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*provenance.Record, 0, len(commits))
+	for _, id := range commits {
+		_, raw, err := b.Read(id)
+		if err != nil {
+			return nil, err
+		}
+		c, err := git.ParseCommit(id, raw)
+		if err != nil {
+			return nil, err
+		}
+		files, ok := added[id]
+		if !ok {
+			if files, err = r.Added(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+		rec, err := r.recordFrom(c, files, b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// recordFrom is buildRecord without capture, from an already computed diff.
+func (r *Repo) recordFrom(c *git.Commit, files []git.FileDiff, b *git.Batch) (*provenance.Record, error) {
+	author, class := InferAuthor(c)
+	rec := &provenance.Record{Commit: c.ID, Tree: c.Tree, Parents: c.Parents, Method: provenance.MethodConventions,
+		Recorder: Recorder, Authors: []provenance.Author{author}}
+	for _, f := range files {
+		if f.Gitlink {
+			continue
+		}
+		_, data, err := b.Read(c.ID + ":" + f.Path)
+		if err != nil {
+			return nil, fmt.Errorf("repo: read %s in %s: %w", f.Path, c.ID, err)
+		}
+		sum := sha256.Sum256(data)
+		pf := provenance.File{Path: git.Quote(f.Path), Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
+		if !f.Binary {
+			pf.Lines = len(diff.Lines(data))
+			for _, n := range f.Added {
+				if k := len(pf.Spans); k > 0 && pf.Spans[k-1].End == n-1 {
+					pf.Spans[k-1].End = n
+					continue
+				}
+				pf.Spans = append(pf.Spans, provenance.Span{Start: n, End: n, Author: 0, Class: class})
+			}
+		}
+		rec.Files = append(rec.Files, pf)
+	}
+	rec.Normalize()
+	return rec, rec.Validate()
+}
+
+// AddNotes adds envelope lines to many commits' notes in one notes commit,
+// through one `git fast-import`; existing envelopes are kept. The notes
+// ref only moves forward: a concurrent writer makes it fail, not lose.
+func (r *Repo) AddNotes(ctx context.Context, lines map[string][][]byte, message string) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	noted, err := r.NotedCommits(ctx)
+	if err != nil {
+		return err
+	}
+	b, err := r.reader(ctx)
+	if err != nil {
+		return err
+	}
+	ident, err := r.git.Output(ctx, "var", "GIT_COMMITTER_IDENT")
+	if err != nil {
+		return fmt.Errorf("repo: no committer identity for the notes commit: %w", err)
+	}
+	var in bytes.Buffer
+	fmt.Fprintf(&in, "commit %s\ncommitter %s\ndata %d\n%s\n", NotesRef, strings.TrimSpace(string(ident)), len(message), message)
+	if tip, err := r.git.Output(ctx, "rev-parse", "--verify", "--quiet", NotesRef); err == nil {
+		fmt.Fprintf(&in, "from %s\n", strings.TrimSpace(string(tip)))
+	}
+	commits := make([]string, 0, len(lines))
+	for c := range lines {
+		commits = append(commits, c)
+	}
+	slices.Sort(commits)
+	for _, c := range commits {
+		var merged [][]byte
+		if blob, ok := noted[c]; ok {
+			_, data, err := b.Read(blob)
+			if err != nil {
+				return err
+			}
+			merged = splitNote(data)
+		}
+		for _, l := range lines[c] {
+			if !slices.ContainsFunc(merged, func(e []byte) bool { return bytes.Equal(e, l) }) {
+				merged = append(merged, l)
+			}
+		}
+		content := append(bytes.Join(merged, []byte("\n")), '\n')
+		fmt.Fprintf(&in, "N inline %s\ndata %d\n%s\n", c, len(content), content)
+	}
+	in.WriteString("done\n")
+	_, err = r.git.OutputStdin(ctx, in.Bytes(), "fast-import", "--quiet", "--done")
+	return err
+}
+
+// StampRange stamps, in bulk, every commit of a range that has no record
+// yet, from its conventions: the way to adopt hallmark on an existing
+// history. It returns how many commits it stamped.
+func (r *Repo) StampRange(ctx context.Context, rng []string, opts *StampOptions) (int, error) {
+	if opts == nil {
+		opts = &StampOptions{}
+	}
+	recs, err := r.Records(ctx, rng)
+	if err != nil {
+		return 0, err
+	}
+	noted, err := r.NotedCommits(ctx)
+	if err != nil {
+		return 0, err
+	}
+	b, err := r.reader(ctx)
+	if err != nil {
+		return 0, err
+	}
+	lines := map[string][][]byte{}
+	for _, rec := range recs {
+		if _, ok := noted[rec.Commit]; ok && !opts.Force {
+			continue
+		}
+		_, raw, err := b.Read(rec.Commit)
+		if err != nil {
+			return 0, err
+		}
+		var line []byte
+		if opts.Signer != nil {
+			env, err := attest.Sign(rec, raw, opts.Signer)
+			if err != nil {
+				return 0, err
+			}
+			pub, err := opts.Signer.PublicKey()
+			if err != nil {
+				return 0, err
+			}
+			bundle, err := attest.NewBundle(env, pub)
+			if err != nil {
+				return 0, err
+			}
+			line = bundle.Bytes()
+		} else {
+			env, err := attest.Unsigned(rec, raw)
+			if err != nil {
+				return 0, err
+			}
+			line = env.Bytes()
+		}
+		lines[rec.Commit] = [][]byte{line}
+	}
+	msg := fmt.Sprintf("hallmark: stamp %d commits of %s from their conventions\n", len(lines), strings.Join(rng, " "))
+	return len(lines), r.AddNotes(ctx, lines, msg)
+}
