@@ -88,54 +88,71 @@ func (r *Repo) recordFrom(c *git.Commit, files []git.FileDiff, b *git.Batch) (*p
 }
 
 // AddNotes adds envelope lines to many commits' notes in one notes commit,
-// through one `git fast-import`; existing envelopes are kept. The notes
-// ref only moves forward: a concurrent writer makes it fail, not lose.
+// through one `git fast-import`; existing envelopes are kept, and a note
+// that would not change is not written. The notes ref only moves forward:
+// when another writer moved it meanwhile, fast-import refuses, and the
+// merge is done again on top of the new tip.
 func (r *Repo) AddNotes(ctx context.Context, lines map[string][][]byte, message string) error {
 	if len(lines) == 0 {
 		return nil
 	}
-	noted, err := r.NotedCommits(ctx)
+	ident, err := r.committerIdent(ctx)
 	if err != nil {
 		return err
 	}
+	var lastErr error
+	for range 5 {
+		in, changed, err := r.notesImport(ctx, lines, message, ident)
+		if err != nil || !changed {
+			return err
+		}
+		_, err = r.git.OutputStdin(ctx, in, "fast-import", "--quiet", "--done")
+		if err == nil {
+			return nil
+		}
+		lastErr = err
+	}
+	return fmt.Errorf("repo: notes kept moving while writing them: %w", lastErr)
+}
+
+// notesImport builds the fast-import stream of one notes commit.
+func (r *Repo) notesImport(ctx context.Context, lines map[string][][]byte, message, ident string) ([]byte, bool, error) {
 	b, err := r.reader(ctx)
 	if err != nil {
-		return err
-	}
-	ident, err := r.git.Output(ctx, "var", "GIT_COMMITTER_IDENT")
-	if err != nil {
-		return fmt.Errorf("repo: no committer identity for the notes commit: %w", err)
+		return nil, false, err
 	}
 	var in bytes.Buffer
-	fmt.Fprintf(&in, "commit %s\ncommitter %s\ndata %d\n%s\n", NotesRef, strings.TrimSpace(string(ident)), len(message), message)
-	if tip, err := r.git.Output(ctx, "rev-parse", "--verify", "--quiet", NotesRef); err == nil {
-		fmt.Fprintf(&in, "from %s\n", strings.TrimSpace(string(tip)))
+	fmt.Fprintf(&in, "commit %s\ncommitter %s\ndata %d\n%s\n", NotesRef, ident, len(message), message)
+	if tip, typ, _, err := b.ReadID(NotesRef); err == nil && typ == "commit" {
+		fmt.Fprintf(&in, "from %s\n", tip)
 	}
 	commits := make([]string, 0, len(lines))
 	for c := range lines {
 		commits = append(commits, c)
 	}
 	slices.Sort(commits)
+	changed := false
 	for _, c := range commits {
-		var merged [][]byte
-		if blob, ok := noted[c]; ok {
-			_, data, err := b.Read(blob)
-			if err != nil {
-				return err
-			}
-			merged = splitNote(data)
+		data, err := r.noteBlob(ctx, c)
+		if err != nil {
+			return nil, false, err
 		}
+		merged := splitNote(data)
+		before := len(merged)
 		for _, l := range lines[c] {
 			if !slices.ContainsFunc(merged, func(e []byte) bool { return bytes.Equal(e, l) }) {
 				merged = append(merged, l)
 			}
 		}
+		if len(merged) == before {
+			continue
+		}
+		changed = true
 		content := append(bytes.Join(merged, []byte("\n")), '\n')
 		fmt.Fprintf(&in, "N inline %s\ndata %d\n%s\n", c, len(content), content)
 	}
 	in.WriteString("done\n")
-	_, err = r.git.OutputStdin(ctx, in.Bytes(), "fast-import", "--quiet", "--done")
-	return err
+	return in.Bytes(), changed, nil
 }
 
 // StampRange stamps, in bulk, every commit of a range that has no record

@@ -99,9 +99,8 @@ func validAuthor(a provenance.Author) error {
 
 // Person is the git user, from user.name and user.email.
 func (r *Repo) Person(ctx context.Context) (provenance.Author, error) {
-	name, _ := r.git.Output(ctx, "config", "user.name")
-	email, _ := r.git.Output(ctx, "config", "user.email")
-	a := provenance.Author{Kind: provenance.Person, Name: strings.TrimSpace(string(name)), Email: strings.TrimSpace(string(email))}
+	cfg := r.Config(ctx)
+	a := provenance.Author{Kind: provenance.Person, Name: cfg["user.name"], Email: cfg["user.email"]}
 	if a.Name == "" && a.Email == "" {
 		return a, errors.New("repo: no person to attribute to: set git config user.name and user.email, or name the author")
 	}

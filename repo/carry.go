@@ -54,12 +54,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 		return nil, err
 	}
 	// Captured attribution first, as a stamp would use it.
-	usePending := false
-	if !r.git.Bare && r.git.WorkTree != "" {
-		if head, err := r.git.ResolveCommit(ctx, "HEAD"); err == nil && head == tc.ID {
-			usePending = true
-		}
-	}
+	usePending := !r.git.Bare && r.git.WorkTree != "" && r.isHead(ctx, tc.ID)
 	var st *store
 	state := &pendingState{Files: map[string]*pendingFile{}}
 	if usePending {

@@ -30,10 +30,7 @@ func (r *Repo) PostCommit(ctx context.Context, opts *StampOptions) (*StampResult
 			return nil, "rebase in progress: post-rewrite will carry the records", nil
 		}
 	}
-	var reflog []string
-	if out, err := r.git.Output(ctx, "reflog", "-2", "--format=%gs", "HEAD"); err == nil {
-		reflog = strings.Split(strings.TrimSpace(string(out)), "\n")
-	}
+	reflog := r.reflogHead(2)
 	if len(reflog) > 0 && strings.HasPrefix(reflog[0], "commit (amend)") {
 		return nil, "amend: post-rewrite will carry the records", nil
 	}

@@ -109,7 +109,7 @@ func hookScript(name, bin string) string {
 	if name == "post-rewrite" {
 		b.WriteString("input=$(mktemp) || exit 0\ntrap 'rm -f \"$input\"' EXIT\ncat >\"$input\"\n")
 	}
-	b.WriteString("chained=\"$(dirname \"$0\")/" + name + chainedSuffix + "\"\n")
+	b.WriteString("chained=\"${0%/*}/" + name + chainedSuffix + "\"\n")
 	b.WriteString("if [ -x \"$chained\" ]; then\n")
 	if name == "post-rewrite" {
 		b.WriteString("\t\"$chained\" \"$@\" <\"$input\" || exit $?\n")

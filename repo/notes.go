@@ -17,26 +17,42 @@ import (
 // clones' notes without losing or doubling any.
 const NotesRef = "refs/notes/hallmark"
 
-// Note returns the envelope lines of a commit's note, or none.
+// Note returns the envelope lines of a commit's note, or none. It reads
+// through the long-lived cat-file process, trying the fan-outs git uses
+// for notes trees.
 func (r *Repo) Note(ctx context.Context, commit string) ([][]byte, error) {
-	out, err := r.git.Output(ctx, "notes", "--ref="+NotesRef, "list", commit)
-	if err != nil {
-		var ge *git.Error
-		if errors.As(err, &ge) && strings.Contains(ge.Stderr, "no note found") {
-			return nil, nil
-		}
+	data, err := r.noteBlob(ctx, commit)
+	if err != nil || data == nil {
 		return nil, err
 	}
-	blob := strings.TrimSpace(string(out))
+	return splitNote(data), nil
+}
+
+func (r *Repo) noteBlob(ctx context.Context, commit string) ([]byte, error) {
 	b, err := r.reader(ctx)
 	if err != nil {
 		return nil, err
 	}
-	_, data, err := b.Read(blob)
-	if err != nil {
-		return nil, err
+	if !isHexID(commit) {
+		c, err := r.Commit(ctx, commit)
+		if err != nil {
+			return nil, err
+		}
+		commit = c.ID
 	}
-	return splitNote(data), nil
+	for _, p := range []string{commit, commit[:2] + "/" + commit[2:], commit[:2] + "/" + commit[2:4] + "/" + commit[4:]} {
+		typ, data, err := b.Read(NotesRef + ":" + p)
+		if errors.Is(err, git.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if typ == "blob" {
+			return data, nil
+		}
+	}
+	return nil, nil
 }
 
 // splitNote returns the non-empty lines of a note.
@@ -58,49 +74,7 @@ func (r *Repo) AddNote(ctx context.Context, commit string, lines [][]byte, messa
 			return fmt.Errorf("repo: a note line must be one non-empty line")
 		}
 	}
-	existing, err := r.Note(ctx, commit)
-	if err != nil {
-		return err
-	}
-	merged := existing
-	added := 0
-	for _, l := range lines {
-		dup := false
-		for _, e := range merged {
-			if bytes.Equal(e, l) {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			merged = append(merged, l)
-			added++
-		}
-	}
-	if added == 0 {
-		return nil
-	}
-	content := append(bytes.Join(merged, []byte("\n")), '\n')
-	// `git notes add` knows the notes tree's fan-out; its commit message
-	// does not say what happened, so the commit is then remade with ours.
-	if _, err := r.git.OutputStdin(ctx, content, "notes", "--ref="+NotesRef, "add", "-f", "-F", "-", commit); err != nil {
-		return err
-	}
-	tip, err := r.git.Output(ctx, "rev-parse", "--verify", NotesRef)
-	if err != nil {
-		return err
-	}
-	tipID := strings.TrimSpace(string(tip))
-	args := []string{"commit-tree", tipID + "^{tree}", "-m", message}
-	if parent, err := r.git.Output(ctx, "rev-parse", "--verify", "--quiet", tipID+"^"); err == nil {
-		args = append(args, "-p", strings.TrimSpace(string(parent)))
-	}
-	remade, err := r.git.Output(ctx, args...)
-	if err != nil {
-		return err
-	}
-	_, err = r.git.Output(ctx, "update-ref", "-m", message, NotesRef, strings.TrimSpace(string(remade)), tipID)
-	return err
+	return r.AddNotes(ctx, map[string][][]byte{commit: lines}, message)
 }
 
 // NotedCommits lists the commits that have a note, with the note's blob.
@@ -120,4 +94,16 @@ func (r *Repo) NotedCommits(ctx context.Context) (map[string]string, error) {
 		}
 	}
 	return m, nil
+}
+
+func isHexID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/provenance"
@@ -15,8 +16,9 @@ var Recorder = provenance.Recorder{Name: "hallmark", Version: "0.1.0"}
 
 // Repo is an open repository.
 type Repo struct {
-	git   *git.Repo
-	batch *git.Batch
+	git    *git.Repo
+	batch  *git.Batch
+	config map[string]string
 }
 
 // Open opens the repository containing dir.
@@ -50,24 +52,23 @@ func (r *Repo) reader(ctx context.Context) (*git.Batch, error) {
 	return r.batch, nil
 }
 
-// Commit reads and parses a commit.
+// Commit reads and parses a commit. The revision is resolved by the
+// long-lived cat-file process; only a failure starts another, to say
+// precisely what is wrong.
 func (r *Repo) Commit(ctx context.Context, rev string) (*git.Commit, error) {
-	id, err := r.git.ResolveCommit(ctx, rev)
-	if err != nil {
-		return nil, err
-	}
 	b, err := r.reader(ctx)
 	if err != nil {
 		return nil, err
 	}
-	typ, data, err := b.Read(id)
-	if err != nil {
+	if !strings.HasPrefix(rev, "-") && !strings.ContainsAny(rev, " \t\n") {
+		if id, typ, data, err := b.ReadID(rev + "^{commit}"); err == nil && typ == "commit" {
+			return git.ParseCommit(id, data)
+		}
+	}
+	if _, err := r.git.ResolveCommit(ctx, rev); err != nil {
 		return nil, err
 	}
-	if typ != "commit" {
-		return nil, fmt.Errorf("repo: %s is a %s, not a commit", id, typ)
-	}
-	return git.ParseCommit(id, data)
+	return nil, fmt.Errorf("%w: %q", git.ErrBadRevision, rev)
 }
 
 // ReadFile returns the content of path in commit.

@@ -64,7 +64,7 @@ func buildHistory(t *testing.T) *gittest.Repo {
 }
 
 // openRepo opens dir and closes it when the test ends.
-func openRepo(t *testing.T, dir string) *Repo {
+func openRepo(t testing.TB, dir string) *Repo {
 	t.Helper()
 	rp, err := Open(context.Background(), dir)
 	if err != nil {

@@ -69,12 +69,7 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 	if err != nil {
 		return nil, err
 	}
-	usePending := false
-	if !r.git.Bare && r.git.WorkTree != "" {
-		if head, err := r.git.ResolveCommit(ctx, "HEAD"); err == nil && head == c.ID {
-			usePending = true
-		}
-	}
+	usePending := !r.git.Bare && r.git.WorkTree != "" && r.isHead(ctx, c.ID)
 	var st *store
 	state := &pendingState{Files: map[string]*pendingFile{}}
 	if usePending {
@@ -217,4 +212,14 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingSta
 		return nil, false, fmt.Errorf("repo: commit %s: %w", c.ID, err)
 	}
 	return rec, consumed, nil
+}
+
+// isHead reports whether id is the commit HEAD points at.
+func (r *Repo) isHead(ctx context.Context, id string) bool {
+	b, err := r.reader(ctx)
+	if err != nil {
+		return false
+	}
+	head, _, _, err := b.ReadID("HEAD^{commit}")
+	return err == nil && head == id
 }

@@ -129,6 +129,7 @@ func TestSyncKeepsLocalNotes(t *testing.T) {
 	}
 	a.Write("f", "1\n")
 	id := a.Commit("c", "")
+	b.Git("fetch", "-q", a.Dir, "main")
 	ra, rb := openRepo(t, a.Dir), openRepo(t, b.Dir)
 	// The same commit gets different envelopes in two clones.
 	if err := ra.AddNote(ctx, id, [][]byte{[]byte(`{"a":1}`)}, "a"); err != nil {

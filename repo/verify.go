@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/git"
@@ -93,14 +96,6 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 			return nil, err
 		}
 	}
-	commits, err := r.git.RevList(ctx, rng...)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", git.ErrBadRevision, err)
-	}
-	added, err := r.addedInRange(ctx, rng)
-	if err != nil {
-		return nil, err
-	}
 	noted, err := r.NotedCommits(ctx)
 	if err != nil {
 		return nil, err
@@ -116,30 +111,62 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 		}
 	}
 	rep := &VerifyReport{Range: strings.Join(rng, " ")}
-	var total provenance.Count
-	for _, id := range commits {
-		typ, raw, err := b.Read(id)
-		if err != nil || typ != "commit" {
-			return nil, fmt.Errorf("repo: read commit %s: %v", id, err)
-		}
-		c, err := git.ParseCommit(id, raw)
-		if err != nil {
-			return nil, err
-		}
-		files, ok := added[id]
-		if !ok { // a merge: its own lines need a diff against each parent
-			if files, err = r.Added(ctx, c); err != nil {
-				return nil, err
-			}
-		}
-		cv, count := v.commit(c, files)
-		total.Add(provenance.AI, count.AI)
-		total.Add(provenance.Mixed, count.Mixed)
-		total.Add(provenance.Human, count.Human)
-		total.Add(provenance.Unknown, count.Unknown)
-		rep.Commits = append(rep.Commits, cv)
+	// A pipeline over two cores: `git log -p` streams the range's diffs,
+	// one goroutine reads what each commit needs (its note, the files it
+	// changed) through cat-file, and workers verify signatures.
+	jobs := make(chan *verifyJob, 64)
+	type result struct {
+		idx   int
+		cv    CommitVerdict
+		count provenance.Count
 	}
-	rep.Envelopes = v.envelopes
+	out := make(chan result, 64)
+	var readErr error
+	go func() {
+		defer close(jobs)
+		readErr = r.streamLog(ctx, rng, func(i int, c *git.Commit, files []git.FileDiff) error {
+			j, err := v.fetch(i, c, files)
+			if err != nil {
+				return err
+			}
+			jobs <- j
+			return nil
+		})
+	}()
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				cv, count := v.commit(j)
+				out <- result{j.idx, cv, count}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(out) }()
+	var all []result
+	for res := range out {
+		all = append(all, res)
+	}
+	if readErr != nil {
+		var ge *git.Error
+		if errors.As(readErr, &ge) {
+			return nil, fmt.Errorf("%w: %v", git.ErrBadRevision, readErr)
+		}
+		return nil, readErr
+	}
+	// git log gives newest first; the report lists oldest first.
+	slices.SortFunc(all, func(a, b result) int { return b.idx - a.idx })
+	var total provenance.Count
+	for _, res := range all {
+		total.AI += res.count.AI
+		total.Mixed += res.count.Mixed
+		total.Human += res.count.Human
+		total.Unknown += res.count.Unknown
+		rep.Commits = append(rep.Commits, res.cv)
+	}
+	rep.Envelopes = int(v.envelopes.Load())
 	rep.Tally = NewTally(total)
 	rep.Violations = v.violations(rep)
 	rep.Pass = len(rep.Violations) == 0
@@ -152,8 +179,76 @@ type verifier struct {
 	opts      *VerifyOptions
 	noted     map[string]string
 	batch     *git.Batch
-	envelopes int
+	envelopes atomic.Int64
 	shallow   map[string]bool
+}
+
+// verifyJob is what one commit's verification needs, read ahead.
+type verifyJob struct {
+	idx   int
+	c     *git.Commit
+	files []git.FileDiff
+	note  [][]byte
+	blobs map[string][]byte // the commit's changed files, by path
+	err   error             // the note could not be read
+}
+
+// fetch reads ahead what verifying commit id needs.
+func (v *verifier) fetch(i int, logged *git.Commit, files []git.FileDiff) (*verifyJob, error) {
+	id := logged.ID
+	// One round trip for the commit, its note and its changed files.
+	names := []string{id}
+	blob, noted := v.noted[id]
+	if noted {
+		names = append(names, blob)
+		for _, f := range files {
+			if !f.Gitlink {
+				names = append(names, id+":"+f.Path)
+			}
+		}
+	}
+	objs, err := v.batch.ReadMany(names)
+	if err != nil {
+		return nil, err
+	}
+	if objs[0].Err != nil || objs[0].Type != "commit" {
+		return nil, fmt.Errorf("repo: read commit %s: %v", id, objs[0].Err)
+	}
+	c, err := git.ParseCommit(id, objs[0].Data)
+	if err != nil {
+		return nil, err
+	}
+	j := &verifyJob{idx: i, c: c, files: files, blobs: map[string][]byte{}}
+	if noted {
+		if objs[1].Err != nil {
+			j.err = objs[1].Err
+		} else {
+			j.note = splitNote(objs[1].Data)
+		}
+		k := 2
+		for _, f := range files {
+			if f.Gitlink {
+				continue
+			}
+			if objs[k].Err == nil {
+				j.blobs[f.Path] = objs[k].Data
+			}
+			k++
+		}
+	}
+	if len(c.Parents) > 1 { // a merge: its own lines need a diff against each parent
+		if j.files, err = v.r.Added(v.ctx, c); err != nil {
+			return nil, err
+		}
+		if noted {
+			for _, f := range j.files {
+				if _, data, err := v.batch.Read(id + ":" + f.Path); err == nil && !f.Gitlink {
+					j.blobs[f.Path] = data
+				}
+			}
+		}
+	}
+	return j, nil
 }
 
 // allowed reports whether the named key may sign the claim.
@@ -190,74 +285,74 @@ func (v *verifier) noteLines(commit string) ([][]byte, error) {
 
 // commit verifies one commit and returns its verdict and the count of its
 // best record (verified, else unsigned, else inferred from conventions).
-func (v *verifier) commit(c *git.Commit, files []git.FileDiff) (CommitVerdict, provenance.Count) {
+func (v *verifier) commit(j *verifyJob) (CommitVerdict, provenance.Count) {
+	c, files, lines := j.c, j.files, j.note
 	subject, _, _ := strings.Cut(c.Message, "\n")
 	cv := CommitVerdict{Commit: c.ID, Subject: subject, Status: StatusMissing, ShallowBoundary: v.shallow[c.ID]}
-	lines, err := v.noteLines(c.ID)
-	if err != nil {
-		cv.Problems = append(cv.Problems, "note unreadable: "+err.Error())
+	if j.err != nil {
+		cv.Problems = append(cv.Problems, "note unreadable: "+j.err.Error())
 	}
 	vopts := &attest.VerifyOptions{Keyring: v.opts.Keyring, Commit: c.ID, CommitObject: c.Raw}
 	var best, unsigned *provenance.Record
 	sawSignature := false
 	for i, l := range lines {
-		v.envelopes++
-		pt, err := attest.PredicateTypeOf(l)
-		if err != nil {
+		v.envelopes.Add(1)
+		// Records are the common case: verify as one first, and look at
+		// the predicate type only when it is something else.
+		res, err := attest.Verify(l, vopts)
+		if errors.Is(err, attest.ErrStatement) {
+			pt, perr := attest.PredicateTypeOf(l)
+			if perr == nil && pt == attest.ReviewPredicateType {
+				rv, err := attest.VerifyReview(l, vopts)
+				if err != nil {
+					cv.Problems = append(cv.Problems, fmt.Sprintf("review %d: %v", i+1, err))
+					continue
+				}
+				for _, s := range rv.Signers {
+					if v.allowed(s, policy.ClaimReview) && rv.Review.Verdict == attest.Approved {
+						cv.Reviewers = append(cv.Reviewers, s)
+					}
+				}
+				continue
+			}
+		}
+		switch {
+		case errors.Is(err, attest.ErrMalformed):
 			cv.Problems = append(cv.Problems, fmt.Sprintf("note line %d is not an attestation: %v", i+1, err))
 			continue
-		}
-		switch pt {
-		case attest.ReviewPredicateType:
-			res, err := attest.VerifyReview(l, vopts)
-			if err != nil {
-				cv.Problems = append(cv.Problems, fmt.Sprintf("review %d: %v", i+1, err))
-				continue
+		case errors.Is(err, attest.ErrNoSignature):
+			if rec, rerr := attest.ReadUnverified(l); rerr == nil && rec.Commit == c.ID && unsigned == nil {
+				unsigned = rec
 			}
-			for _, s := range res.Signers {
-				if v.allowed(s, policy.ClaimReview) && res.Review.Verdict == attest.Approved {
-					cv.Reviewers = append(cv.Reviewers, s)
-				}
-			}
-		case attest.PredicateType:
-			res, err := attest.Verify(l, vopts)
-			switch {
-			case errors.Is(err, attest.ErrNoSignature):
-				if rec, rerr := attest.ReadUnverified(l); rerr == nil && rec.Commit == c.ID && unsigned == nil {
-					unsigned = rec
-				}
-				continue
-			case errors.Is(err, attest.ErrBadSignature) || errors.Is(err, attest.ErrUnknownKey):
-				sawSignature = true
-				continue
-			case err != nil:
-				sawSignature = true
-				cv.Problems = append(cv.Problems, fmt.Sprintf("record %d: %v", i+1, err))
-				continue
-			}
+			continue
+		case errors.Is(err, attest.ErrBadSignature) || errors.Is(err, attest.ErrUnknownKey):
 			sawSignature = true
-			var signers []string
-			for _, s := range res.Signers {
-				if v.allowed(s, claimOf(res.Record)) {
-					signers = append(signers, s)
-				}
+			continue
+		case err != nil:
+			sawSignature = true
+			cv.Problems = append(cv.Problems, fmt.Sprintf("record %d: %v", i+1, err))
+			continue
+		}
+		sawSignature = true
+		var signers []string
+		for _, s := range res.Signers {
+			if v.allowed(s, claimOf(res.Record)) {
+				signers = append(signers, s)
 			}
-			if len(signers) == 0 {
-				cv.Problems = append(cv.Problems, fmt.Sprintf("record %d is signed by %v, not allowed to sign a %s claim", i+1, res.Signers, claimOf(res.Record)))
-				continue
-			}
-			probs := v.checkRecord(c, files, res.Record, 0)
-			if len(probs) > 0 {
-				cv.Problems = append(cv.Problems, probs...)
-				cv.Status = StatusInvalid
-				continue
-			}
-			if best == nil {
-				best = res.Record
-				cv.Signers = signers
-			}
-		default:
-			cv.Problems = append(cv.Problems, fmt.Sprintf("note line %d has unknown predicate type %q", i+1, pt))
+		}
+		if len(signers) == 0 {
+			cv.Problems = append(cv.Problems, fmt.Sprintf("record %d is signed by %v, not allowed to sign a %s claim", i+1, res.Signers, claimOf(res.Record)))
+			continue
+		}
+		probs := v.checkRecord(c, files, j.blobs, res.Record, 0)
+		if len(probs) > 0 {
+			cv.Problems = append(cv.Problems, probs...)
+			cv.Status = StatusInvalid
+			continue
+		}
+		if best == nil {
+			best = res.Record
+			cv.Signers = signers
 		}
 	}
 	var count provenance.Count
@@ -303,7 +398,7 @@ func (v *verifier) commit(c *git.Commit, files []git.FileDiff) (CommitVerdict, p
 
 // checkRecord compares a verified record with the commit: file digests,
 // exact coverage of the added lines, and the derivation chain.
-func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, rec *provenance.Record, depth int) []string {
+func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, blobs map[string][]byte, rec *provenance.Record, depth int) []string {
 	var probs []string
 	want := map[string][]int{}
 	for _, f := range files {
@@ -317,7 +412,11 @@ func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, rec *provena
 	got := map[string]bool{}
 	for _, f := range rec.Files {
 		got[f.Path] = true
-		_, data, err := v.batch.Read(c.ID + ":" + git.Unquote(f.Path))
+		data, ok := blobs[git.Unquote(f.Path)]
+		var err error
+		if !ok {
+			_, data, err = v.batch.Read(c.ID + ":" + git.Unquote(f.Path))
+		}
 		if err != nil {
 			probs = append(probs, fmt.Sprintf("%s: not in the commit (%v)", f.Path, attest.ErrDigestMismatch))
 			continue
@@ -439,25 +538,58 @@ func (v *verifier) violations(rep *VerifyReport) []string {
 	return out
 }
 
-// addedInRange reads the lines each non-merge commit of the range adds, in
-// one `git log -p` stream.
-func (r *Repo) addedInRange(ctx context.Context, rng []string) (map[string][]git.FileDiff, error) {
+// streamLog runs `git log -p` over the range and calls each with every
+// commit (newest first, numbered from 0) and what it adds; merges come
+// with no files (the caller diffs them against each parent).
+func (r *Repo) streamLog(ctx context.Context, rng []string, each func(i int, c *git.Commit, files []git.FileDiff) error) error {
 	format := "--format=%x00hallmark-commit%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00hallmark-end"
 	args := append([]string{"log", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
 		"--src-prefix=a/", "--dst-prefix=b/", format}, rng...)
 	args = append(args, "--")
-	out, err := r.git.Output(ctx, args...)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := r.git.Command(ctx, args...)
+	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
-	}
-	m := map[string][]git.FileDiff{}
-	err = parseLog(bytes.NewReader(out), func(c *git.Commit, diff []byte) error {
-		if len(c.Parents) > 1 {
-			return nil
-		}
-		files, err := git.ParseDiff(bytes.NewReader(diff))
-		m[c.ID] = files
 		return err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	i := 0
+	perr := parseLog(stdout, func(c *git.Commit, diff []byte) error {
+		var files []git.FileDiff
+		if len(c.Parents) <= 1 {
+			var err error
+			if files, err = git.ParseDiff(bytes.NewReader(diff)); err != nil {
+				return err
+			}
+		}
+		err := each(i, c, files)
+		i++
+		return err
+	})
+	if perr != nil {
+		cancel()
+		_ = cmd.Wait()
+		return perr
+	}
+	if err := cmd.Wait(); err != nil {
+		return &git.Error{Args: args, Stderr: stderr.String(), Err: err}
+	}
+	return nil
+}
+
+// addedInRange reads the lines each non-merge commit of the range adds.
+func (r *Repo) addedInRange(ctx context.Context, rng []string) (map[string][]git.FileDiff, error) {
+	m := map[string][]git.FileDiff{}
+	err := r.streamLog(ctx, rng, func(_ int, c *git.Commit, files []git.FileDiff) error {
+		if len(c.Parents) <= 1 {
+			m[c.ID] = files
+		}
+		return nil
 	})
 	return m, err
 }

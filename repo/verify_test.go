@@ -17,7 +17,7 @@ type testKey struct {
 	signer signature.SignerVerifier
 }
 
-func newTestKey(t *testing.T, name string) testKey {
+func newTestKey(t testing.TB, name string) testKey {
 	priv, err := attest.GenerateKey(attest.ECDSAP256)
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +29,7 @@ func newTestKey(t *testing.T, name string) testKey {
 	return testKey{name, s}
 }
 
-func ringOf(t *testing.T, keys ...testKey) *attest.Keyring {
+func ringOf(t testing.TB, keys ...testKey) *attest.Keyring {
 	ring := &attest.Keyring{}
 	for _, k := range keys {
 		pub, _ := k.signer.PublicKey()

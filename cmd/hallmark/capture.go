@@ -115,11 +115,7 @@ cannot be read is an error, and its edits are covered by the next checkpoint.`,
 // nil when neither is set.
 func stampSigner(ctx context.Context, r *repo.Repo, key string) (attestSignerVerifier, error) {
 	if key == "" {
-		out, err := r.Git().Output(ctx, "config", "hallmark.key")
-		if err != nil {
-			return nil, nil
-		}
-		key = strings.TrimSpace(string(out))
+		key = r.Config(ctx)["hallmark.key"]
 		if key != "" && !filepath.IsAbs(key) && r.Git().WorkTree != "" && !strings.Contains(key, "://") {
 			key = filepath.Join(r.Git().WorkTree, key)
 		}
@@ -356,7 +352,7 @@ func newHook() *cobra.Command {
 			if err := r.PrepareCommit(ctx); err != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %v\n", err)
 			}
-			if out, err := r.Git().Output(ctx, "config", "--bool", "hallmark.assistedBy"); err == nil && strings.TrimSpace(string(out)) == "false" {
+			if v := strings.ToLower(r.Config(ctx)["hallmark.assistedby"]); v == "false" || v == "no" || v == "off" || v == "0" {
 				return nil
 			}
 			models, err := r.StagedModels(ctx)

@@ -26,7 +26,7 @@ type FileDiff struct {
 func ParseDiff(r io.Reader) ([]FileDiff, error) {
 	var out []FileDiff
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<30)
+	sc.Buffer(make([]byte, 0, 4096), 1<<30)
 	var cur *FileDiff
 	newLine := 0
 	inHunk := false

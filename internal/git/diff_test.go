@@ -153,6 +153,10 @@ func TestBatchReadsRealObjects(t *testing.T) {
 	if _, _, err := b.Read(id + ":nope"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing path: %v", err)
 	}
+	objs, err := b.ReadMany([]string{id, id + ":f.txt", id + ":nope", "HEAD"})
+	if err != nil || objs[0].Type != "commit" || string(objs[1].Data) != "hello\nworld" || !errors.Is(objs[2].Err, ErrNotFound) || objs[3].ID != id {
+		t.Errorf("ReadMany: %+v %v", objs, err)
+	}
 	if got, err := r.ResolveCommit(ctx, "HEAD"); err != nil || got != id {
 		t.Errorf("ResolveCommit = %q, %v", got, err)
 	}

@@ -33,20 +33,17 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		return nil, fmt.Errorf("git: the git command is not installed: %w", err)
 	}
 	r := &Repo{Dir: dir}
-	out, err := r.Output(ctx, "rev-parse", "--absolute-git-dir", "--is-bare-repository")
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrNotRepository, dir)
-	}
+	// One process: in a bare repository --show-toplevel fails after the
+	// first two answers are printed, which is all we need there.
+	cmd := r.command(ctx, "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--show-toplevel")
+	out, _ := cmd.Output()
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 {
+	if len(lines) < 2 || (lines[1] != "true" && lines[1] != "false") {
 		return nil, fmt.Errorf("%w: %s", ErrNotRepository, dir)
 	}
 	r.GitDir, r.Bare = lines[0], lines[1] == "true"
-	if !r.Bare {
-		top, err := r.Output(ctx, "rev-parse", "--show-toplevel")
-		if err == nil {
-			r.WorkTree = strings.TrimSpace(string(top))
-		}
+	if !r.Bare && len(lines) >= 3 {
+		r.WorkTree = lines[2]
 	}
 	return r, nil
 }

@@ -45,6 +45,12 @@ func New(t testing.TB) *Repo {
 // to the hooks it runs).
 func (r *Repo) Setenv(kv ...string) { r.env = append(r.env, kv...) }
 
+// Wrap drives an existing repository at dir with the same isolated
+// environment.
+func Wrap(t testing.TB, dir string) *Repo {
+	return &Repo{t: t, Dir: dir, env: Env(t.TempDir())}
+}
+
 // Git runs git in the repository and returns its output; it fails the test
 // on error.
 func (r *Repo) Git(args ...string) string {
