@@ -192,4 +192,3 @@ func stamped10k(b *testing.B) (*gittest.Repo, testKey) {
 	stampedCache.g, stampedCache.k = g, k
 	return g, k
 }
-
