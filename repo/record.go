@@ -41,6 +41,9 @@ func (r *Repo) Close() error {
 	return nil
 }
 
+// Batch returns the repository's long-lived cat-file process.
+func (r *Repo) Batch(ctx context.Context) (*git.Batch, error) { return r.reader(ctx) }
+
 func (r *Repo) reader(ctx context.Context) (*git.Batch, error) {
 	if r.batch == nil {
 		b, err := r.git.NewBatch(ctx)

@@ -1,14 +1,9 @@
 package repo
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
 	"context"
-	"fmt"
-	"io"
 	"slices"
-	"strings"
 
 	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/provenance"
@@ -59,11 +54,6 @@ type SummaryOptions struct {
 	// Progress, when set, is called after each commit with the count so far.
 	Progress func(done int)
 }
-
-const (
-	logStart = "\x00hallmark-commit\x00"
-	logEnd   = "\x00hallmark-end"
-)
 
 // Summarize walks the history of rev in one `git log -p` stream (merges,
 // whose own lines need a diff against every parent, are read separately).
@@ -118,40 +108,17 @@ func (r *Repo) Summarize(ctx context.Context, rev string, opts *SummaryOptions) 
 		}
 	}
 
-	// NUL cannot be passed in an argument: git's %x00 writes it.
-	format := "--format=%x00hallmark-commit%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00hallmark-end"
-	args := []string{"log", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
-		"--src-prefix=a/", "--dst-prefix=b/", format, id, "--"}
-	cmd := r.git.Command(ctx, args...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
 	var merges []string
-	perr := parseLog(out, func(c *git.Commit, diff []byte) error {
-		if len(c.Parents) > 1 {
-			merges = append(merges, c.ID)
+	err = r.git.Log(ctx, []string{id}, func(e *git.LogEntry) error {
+		if len(e.Commit.Parents) > 1 {
+			merges = append(merges, e.Commit.ID)
 			return nil
 		}
-		files, err := git.ParseDiff(bytes.NewReader(diff))
-		if err != nil {
-			return err
-		}
-		account(c, files)
+		account(e.Commit, withoutDeleted(e.Files))
 		return nil
 	})
-	if perr != nil {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		return nil, perr
-	}
-	if err := cmd.Wait(); err != nil {
-		return nil, &git.Error{Args: args, Stderr: stderr.String(), Err: err}
+	if err != nil {
+		return nil, err
 	}
 	for _, m := range merges {
 		c, err := r.Commit(ctx, m)
@@ -181,69 +148,3 @@ func rows(m map[string]*provenance.Count) []Row {
 	return out
 }
 
-// parseLog splits the log stream into commits and their diffs.
-func parseLog(r io.Reader, each func(c *git.Commit, diff []byte) error) error {
-	br := bufio.NewReaderSize(r, 1<<16)
-	var header strings.Builder
-	var diff bytes.Buffer
-	var cur *git.Commit
-	inHeader := false
-	flush := func() error {
-		if cur == nil {
-			return nil
-		}
-		err := each(cur, diff.Bytes())
-		cur = nil
-		diff.Reset()
-		return err
-	}
-	for {
-		line, err := br.ReadString('\n')
-		if len(line) > 0 {
-			switch {
-			case strings.HasPrefix(line, logStart):
-				if ferr := flush(); ferr != nil {
-					return ferr
-				}
-				header.Reset()
-				header.WriteString(line[len(logStart):])
-				inHeader = true
-			case inHeader:
-				header.WriteString(line)
-			default:
-				diff.WriteString(line)
-			}
-			if inHeader && strings.Contains(line, logEnd) {
-				inHeader = false
-				h, _, _ := strings.Cut(header.String(), logEnd)
-				c, perr := parseLogHeader(h)
-				if perr != nil {
-					return perr
-				}
-				cur = c
-			}
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("repo: read git log: %w", err)
-		}
-	}
-	if inHeader {
-		return fmt.Errorf("repo: git log output ended inside a commit header")
-	}
-	return flush()
-}
-
-func parseLogHeader(h string) (*git.Commit, error) {
-	f := strings.SplitN(h, "\x00", 7)
-	if len(f) != 7 {
-		return nil, fmt.Errorf("repo: unexpected git log header %q", h)
-	}
-	return &git.Commit{
-		ID: f[0], Parents: strings.Fields(f[1]),
-		AuthorName: f[2], AuthorEmail: f[3], CommitterName: f[4], CommitterEmail: f[5],
-		Message: f[6],
-	}, nil
-}

@@ -1,7 +1,6 @@
 package repo
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -542,44 +541,12 @@ func (v *verifier) violations(rep *VerifyReport) []string {
 // commit (newest first, numbered from 0) and what it adds; merges come
 // with no files (the caller diffs them against each parent).
 func (r *Repo) streamLog(ctx context.Context, rng []string, each func(i int, c *git.Commit, files []git.FileDiff) error) error {
-	format := "--format=%x00hallmark-commit%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00hallmark-end"
-	args := append([]string{"log", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
-		"--src-prefix=a/", "--dst-prefix=b/", format}, rng...)
-	args = append(args, "--")
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	cmd := r.git.Command(ctx, args...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		return err
-	}
 	i := 0
-	perr := parseLog(stdout, func(c *git.Commit, diff []byte) error {
-		var files []git.FileDiff
-		if len(c.Parents) <= 1 {
-			var err error
-			if files, err = git.ParseDiff(bytes.NewReader(diff)); err != nil {
-				return err
-			}
-		}
-		err := each(i, c, files)
+	return r.git.Log(ctx, rng, func(e *git.LogEntry) error {
+		err := each(i, e.Commit, withoutDeleted(e.Files))
 		i++
 		return err
 	})
-	if perr != nil {
-		cancel()
-		_ = cmd.Wait()
-		return perr
-	}
-	if err := cmd.Wait(); err != nil {
-		return &git.Error{Args: args, Stderr: stderr.String(), Err: err}
-	}
-	return nil
 }
 
 // addedInRange reads the lines each non-merge commit of the range adds.
@@ -592,4 +559,15 @@ func (r *Repo) addedInRange(ctx context.Context, rng []string) (map[string][]git
 		return nil
 	})
 	return m, err
+}
+
+// withoutDeleted drops the files a diff deletes: they add no lines.
+func withoutDeleted(files []git.FileDiff) []git.FileDiff {
+	out := files[:0]
+	for _, f := range files {
+		if !f.Deleted && f.Path != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

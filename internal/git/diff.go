@@ -19,11 +19,39 @@ type FileDiff struct {
 	Binary  bool
 	Gitlink bool  // a submodule: its "line" is a commit id, not text
 	Added   []int // ascending
+	Hunks   []Hunk
+	// Deleted is set for a file the diff removes (ParseDiff leaves those
+	// out; ParseDiffAll keeps them).
+	Deleted bool
+	// Created is set for a file the diff adds (not a rename).
+	Created bool
 }
 
-// ParseDiff reads the output of `git diff-tree -p -U0` (or `git log -p
-// -U0`) for one commit and returns what it adds, file by file.
-func ParseDiff(r io.Reader) ([]FileDiff, error) {
+// Hunk is one "@@ -OldStart,OldLines +NewStart,NewLines @@" of a -U0 diff.
+type Hunk struct {
+	OldStart, OldLines int
+	NewStart, NewLines int
+}
+
+// OldLine maps a line of the new version that no hunk changed to its line
+// in the old version; ok is false for a line a hunk added.
+func (f *FileDiff) OldLine(n int) (old int, ok bool) {
+	shift := 0
+	for _, h := range f.Hunks {
+		if n < h.NewStart || (h.NewLines == 0 && n <= h.NewStart) {
+			break
+		}
+		if h.NewLines > 0 && n < h.NewStart+h.NewLines {
+			return 0, false
+		}
+		shift += h.NewLines - h.OldLines
+	}
+	return n - shift, true
+}
+
+// ParseDiffAll is ParseDiff keeping deleted files (Deleted set, Path the
+// path that was deleted).
+func ParseDiffAll(r io.Reader) ([]FileDiff, error) {
 	var out []FileDiff
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), 1<<30)
@@ -51,16 +79,20 @@ func ParseDiff(r io.Reader) ([]FileDiff, error) {
 				newLine++
 			}
 		case bytes.HasPrefix(line, []byte("@@ ")):
-			n, err := hunkNewStart(string(line))
+			h, err := parseHunk(string(line))
 			if err != nil {
 				return nil, err
 			}
-			newLine = n
+			cur.Hunks = append(cur.Hunks, h)
+			newLine = h.NewStart
 			inHunk = true
 		case bytes.HasPrefix(line, []byte("+++ ")):
 			p := string(line[4:])
 			if p == "/dev/null" {
-				cur.Path = ""
+				cur.Deleted = true
+				if cur.Path == "" {
+					cur.Path = cur.OldPath
+				}
 			} else {
 				cur.Path = strings.TrimPrefix(unquote(p), "b/")
 			}
@@ -69,6 +101,7 @@ func ParseDiff(r io.Reader) ([]FileDiff, error) {
 				cur.OldPath = strings.TrimPrefix(unquote(p), "a/")
 			} else {
 				cur.OldPath = ""
+				cur.Created = true
 			}
 		case bytes.HasPrefix(line, []byte("rename to ")) || bytes.HasPrefix(line, []byte("copy to ")):
 			_, p, _ := strings.Cut(string(line), " to ")
@@ -77,8 +110,12 @@ func ParseDiff(r io.Reader) ([]FileDiff, error) {
 			_, p, _ := strings.Cut(string(line), " from ")
 			cur.OldPath = unquote(p)
 		case bytes.HasPrefix(line, []byte("deleted file mode")):
-			cur.Path = ""
+			cur.Deleted = true
 		case bytes.HasPrefix(line, []byte("new file mode ")) || bytes.HasPrefix(line, []byte("new mode ")) || bytes.HasPrefix(line, []byte("index ")):
+			if bytes.HasPrefix(line, []byte("new file mode ")) {
+				cur.Created = true
+				cur.OldPath = ""
+			}
 			if bytes.HasSuffix(line, []byte(" 160000")) {
 				cur.Gitlink = true
 			}
@@ -91,10 +128,20 @@ func ParseDiff(r io.Reader) ([]FileDiff, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("git: read diff: %w", err)
 	}
-	// Drop deletions.
-	kept := out[:0]
-	for _, f := range out {
-		if f.Path != "" {
+	return out, nil
+}
+
+// ParseDiff reads the output of `git diff-tree -p -U0` (or `git log -p
+// -U0`) for one commit and returns what it adds, file by file; deleted
+// files are left out.
+func ParseDiff(r io.Reader) ([]FileDiff, error) {
+	all, err := ParseDiffAll(r)
+	if err != nil {
+		return nil, err
+	}
+	kept := all[:0]
+	for _, f := range all {
+		if !f.Deleted && f.Path != "" {
 			kept = append(kept, f)
 		}
 	}
@@ -116,23 +163,33 @@ func headerPaths(s string) (newPath, oldPath string) {
 	return "", ""
 }
 
-// hunkNewStart reads c from "@@ -a,b +c,d @@". For an empty new side
-// (d = 0) git writes the line before the gap, which no added line uses.
-func hunkNewStart(h string) (int, error) {
-	i := strings.Index(h, " +")
-	if i < 0 {
-		return 0, fmt.Errorf("git: bad hunk header %q", h)
+// parseHunk reads "@@ -a[,b] +c[,d] @@"; a missing count is 1.
+func parseHunk(h string) (Hunk, error) {
+	bad := fmt.Errorf("git: bad hunk header %q", h)
+	f := strings.Fields(h)
+	if len(f) < 3 || !strings.HasPrefix(f[1], "-") || !strings.HasPrefix(f[2], "+") {
+		return Hunk{}, bad
 	}
-	rest := h[i+2:]
-	end := strings.IndexAny(rest, ", ")
-	if end < 0 {
-		return 0, fmt.Errorf("git: bad hunk header %q", h)
+	rng := func(s string) (int, int, bool) {
+		a, b, hasCount := strings.Cut(s, ",")
+		start, err := strconv.Atoi(a)
+		if err != nil {
+			return 0, 0, false
+		}
+		n := 1
+		if hasCount {
+			if n, err = strconv.Atoi(b); err != nil {
+				return 0, 0, false
+			}
+		}
+		return start, n, true
 	}
-	n, err := strconv.Atoi(rest[:end])
-	if err != nil {
-		return 0, fmt.Errorf("git: bad hunk header %q", h)
+	os, ol, ok1 := rng(f[1][1:])
+	ns, nl, ok2 := rng(f[2][1:])
+	if !ok1 || !ok2 {
+		return Hunk{}, bad
 	}
-	return n, nil
+	return Hunk{OldStart: os, OldLines: ol, NewStart: ns, NewLines: nl}, nil
 }
 
 // Unquote undoes git's C-style quoting of a path ("a\tb", octal bytes);

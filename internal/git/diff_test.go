@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hallmark-dev/hallmark/internal/gittest"
 )
 
@@ -72,15 +73,30 @@ index 0000000..1234567
 		t.Fatal(err)
 	}
 	want := []FileDiff{
-		{Path: "new.txt", Added: []int{1, 2, 3}},
+		{Path: "new.txt", Added: []int{1, 2, 3}, Created: true},
 		{Path: "m.txt", OldPath: "m.txt", Added: []int{2, 3, 12}},
 		{Path: "c d.txt", OldPath: "a b.txt", Added: []int{1}},
-		{Path: "tab\there", Added: []int{1}},
-		{Path: "bin.dat", OldPath: "bin.dat", Binary: true},
-		{Path: "sub", Gitlink: true, Added: []int{1}},
+		{Path: "tab\there", Added: []int{1}, Created: true},
+		{Path: "bin.dat", Binary: true, Created: true},
+		{Path: "sub", Gitlink: true, Added: []int{1}, Created: true},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(FileDiff{}, "Hunks")); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
+	}
+	all, _ := ParseDiffAll(strings.NewReader(diff))
+	if len(all) != len(want)+1 || !all[1].Deleted || all[1].Path != "old.txt" {
+		t.Errorf("ParseDiffAll: %+v", all[1])
+	}
+	m := got[1] // m.txt: -2 +2,2 then -10,0 +12
+	wantHunks := []Hunk{{2, 1, 2, 2}, {10, 0, 12, 1}}
+	if diff := cmp.Diff(wantHunks, m.Hunks); diff != "" {
+		t.Errorf("hunks: %s", diff)
+	}
+	for n, want := range map[int]int{1: 1, 2: 0, 3: 0, 4: 3, 11: 10, 12: 0, 13: 11} {
+		old, ok := m.OldLine(n)
+		if (want == 0) == ok || (ok && old != want) {
+			t.Errorf("OldLine(%d) = %d, %v; want %d", n, old, ok, want)
+		}
 	}
 }
 

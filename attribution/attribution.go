@@ -1,0 +1,349 @@
+package attribution
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/provenance"
+	"github.com/hallmark-dev/hallmark/repo"
+)
+
+// Evidence says what an attribution rests on.
+type Evidence string
+
+// The kinds of evidence, strongest first.
+const (
+	Signed   Evidence = "signed"   // a record whose signature verifies against the trusted keys
+	Unsigned Evidence = "unsigned" // a record without a valid signature
+	Inferred Evidence = "inferred" // the commit conventions (an AI mark)
+	None     Evidence = "none"     // nothing: the commit's author, as human
+)
+
+// Options configures an analysis. A nil value means HEAD's whole tree,
+// nothing trusted, with a cache.
+type Options struct {
+	Rev   string   // the tree to attribute (default HEAD)
+	Since string   // only lines added after this revision
+	Paths []string // limit to these paths (files or directories, or globs)
+	// Keyring holds the keys whose signatures make evidence "signed".
+	Keyring *attest.Keyring
+	// NoCache computes everything afresh and writes no cache.
+	NoCache bool
+	// Progress is called as commits are replayed.
+	Progress func(done, total int)
+	// Tags asks for the AI share of the tree at each tag in Rev's history.
+	Tags bool
+}
+
+// Analysis is the attribution of every line of a tree.
+type Analysis struct {
+	Rev, Commit, Since string
+	blame              *Blame
+	attrs              map[int32]*commitAttr
+	r                  *repo.Repo
+	ctx                context.Context
+	keyring            *attest.Keyring
+	noted              map[string]string
+	paths              []string
+	Binary             []string   // binary files of the tree, not counted as lines
+	Tags               []TagShare // with Options.Tags
+	FromCache          bool
+}
+
+// TagShare is the attribution of the tree at a release tag.
+type TagShare struct {
+	Tag    string    `json:"tag"`
+	Commit string    `json:"commit"`
+	Time   time.Time `json:"time"`
+	repo.Tally
+}
+
+// Line is the attribution of one line.
+type Line struct {
+	Line     int               `json:"line"`
+	Commit   string            `json:"commit"` // empty for a line older than --since
+	Path     string            `json:"path"`   // the file's path in that commit
+	OrigLine int               `json:"orig_line"`
+	Author   provenance.Author `json:"author"`
+	Class    provenance.Class  `json:"class"`
+	Evidence Evidence          `json:"evidence"`
+}
+
+// Analyze attributes every line of a tree.
+func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	rev := cmp.Or(opts.Rev, "HEAD")
+	c, err := r.Commit(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	var since string
+	if opts.Since != "" {
+		sc, err := r.Commit(ctx, opts.Since)
+		if err != nil {
+			return nil, fmt.Errorf("--since: %w", err)
+		}
+		since = sc.ID
+	}
+	g := r.Git()
+	batch, err := r.Batch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analysis{Rev: rev, Commit: c.ID, Since: since, r: r, ctx: ctx, keyring: opts.Keyring, attrs: map[int32]*commitAttr{}, paths: opts.Paths}
+	if a.noted, err = r.NotedCommits(ctx); err != nil {
+		return nil, err
+	}
+	cache := cachePath(g.GitDir, c.ID, since)
+	var tagOf map[string][]string
+	ro := replayOptions{rev: c.ID, since: since, progress: opts.Progress}
+	if opts.Tags {
+		if tagOf, err = tagsOf(ctx, g); err != nil {
+			return nil, err
+		}
+		ro.tags = map[string]bool{}
+		for id := range tagOf {
+			ro.tags[id] = true
+		}
+	}
+	var b *Blame
+	if !opts.NoCache && !opts.Tags {
+		if b, err = loadCache(cache); err == nil && b.Commit == c.ID {
+			a.FromCache = true
+		} else {
+			b = nil
+		}
+	}
+	if b == nil {
+		if opts.Tags {
+			// The blame's tables grow as the replay goes on; each tag is
+			// tallied when the replay reaches it, with the tables so far.
+			ro.onStart = func(b *Blame) { a.blame = b }
+			ro.onTag = func(commit string, files map[string]*fileState) {
+				tally := a.tallyFiles(files)
+				for _, t := range tagOf[commit] {
+					a.Tags = append(a.Tags, TagShare{Tag: t, Commit: commit, Tally: repo.NewTally(tally)})
+				}
+			}
+		}
+		b, err = replay(ctx, g, batch, ro)
+		if err != nil {
+			return nil, err
+		}
+		if !opts.NoCache {
+			_ = saveCache(cache, b) // a cache that cannot be written only costs time
+		}
+	}
+	a.blame = b
+	for p, f := range b.Files {
+		if f.Binary && a.selected(p) {
+			a.Binary = append(a.Binary, p)
+		}
+	}
+	slices.Sort(a.Binary)
+	for i := range a.Tags {
+		if ci, ok := indexOf(b, a.Tags[i].Commit); ok {
+			a.Tags[i].Time = time.Unix(b.Commits[ci].Time, 0).UTC()
+		}
+	}
+	slices.SortFunc(a.Tags, func(x, y TagShare) int { return cmp.Or(x.Time.Compare(y.Time), cmp.Compare(x.Tag, y.Tag)) })
+	return a, nil
+}
+
+func indexOf(b *Blame, id string) (int, bool) {
+	for i := range b.Commits {
+		if b.Commits[i].ID == id {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// tagsOf maps commits to the tags that point at them.
+func tagsOf(ctx context.Context, g *git.Repo) (map[string][]string, error) {
+	out, err := g.Output(ctx, "for-each-ref", "--format=%(objectname) %(*objectname) %(refname:short)", "refs/tags")
+	if err != nil {
+		return nil, err
+	}
+	m := map[string][]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(l)
+		switch len(f) {
+		case 2:
+			m[f[0]] = append(m[f[0]], f[1])
+		case 3:
+			m[f[1]] = append(m[f[1]], f[2])
+		}
+	}
+	return m, nil
+}
+
+// selected reports whether a path is inside the analysis's paths.
+func (a *Analysis) selected(p string) bool {
+	if len(a.paths) == 0 {
+		return true
+	}
+	for _, s := range a.paths {
+		s = strings.TrimSuffix(strings.TrimPrefix(s, "./"), "/")
+		if s == "" || s == "." || p == s || strings.HasPrefix(p, s+"/") {
+			return true
+		}
+		if ok, _ := path.Match(s, p); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// commitAttr is what a commit's record (or conventions) says.
+type commitAttr struct {
+	evidence Evidence
+	rec      *provenance.Record
+	files    map[string]*provenance.File
+	def      provenance.Author
+	defClass provenance.Class
+	defEv    Evidence
+}
+
+func (a *Analysis) attrOf(ci int32) *commitAttr {
+	if at, ok := a.attrs[ci]; ok {
+		return at
+	}
+	m := a.blame.Commits[ci]
+	gc := &git.Commit{ID: m.ID, Parents: m.Parents, AuthorName: m.AuthorName, AuthorEmail: m.AuthorEmail,
+		CommitterName: m.CommitterName, CommitterEmail: m.CommitterEmail, Message: m.Message}
+	def, class := repo.InferAuthor(gc)
+	at := &commitAttr{def: def, defClass: class, defEv: None}
+	if class != provenance.Human {
+		at.defEv = Inferred
+	}
+	if _, ok := a.noted[m.ID]; ok {
+		at.rec, at.evidence = a.recordOf(m.ID)
+		if at.rec != nil {
+			at.files = map[string]*provenance.File{}
+			for i := range at.rec.Files {
+				at.files[at.rec.Files[i].Path] = &at.rec.Files[i]
+			}
+		}
+	}
+	a.attrs[ci] = at
+	return at
+}
+
+// recordOf finds the best record in a commit's note: one whose signature
+// verifies against the keyring, else one without.
+func (a *Analysis) recordOf(id string) (*provenance.Record, Evidence) {
+	lines, err := a.r.Note(a.ctx, id)
+	if err != nil {
+		return nil, ""
+	}
+	var unsigned *provenance.Record
+	var raw []byte
+	for _, l := range lines {
+		if a.keyring.Len() > 0 {
+			if raw == nil {
+				if c, err := a.r.Commit(a.ctx, id); err == nil {
+					raw = c.Raw
+				}
+			}
+			res, err := attest.Verify(l, &attest.VerifyOptions{Keyring: a.keyring, Commit: id, CommitObject: raw})
+			if err == nil {
+				return res.Record, Signed
+			}
+		}
+		if unsigned == nil {
+			if rec, err := attest.ReadUnverified(l); err == nil && rec.Commit == id {
+				unsigned = rec
+			}
+		}
+	}
+	if unsigned != nil {
+		return unsigned, Unsigned
+	}
+	return nil, ""
+}
+
+// lineOf attributes one line origin.
+func (a *Analysis) lineOf(o origin) (provenance.Author, provenance.Class, Evidence) {
+	if o.C == boundary {
+		return provenance.Author{}, "", ""
+	}
+	at := a.attrOf(o.C)
+	if at.rec != nil {
+		if f := at.files[git.Quote(a.blame.Paths[o.P])]; f != nil {
+			i := sort.Search(len(f.Spans), func(i int) bool { return f.Spans[i].End >= int(o.N) })
+			if i < len(f.Spans) && f.Spans[i].Start <= int(o.N) {
+				s := f.Spans[i]
+				return at.rec.Authors[s.Author], s.Class, at.evidence
+			}
+		}
+	}
+	return at.def, at.defClass, at.defEv
+}
+
+// File returns the attribution of every line of one file of the tree.
+func (a *Analysis) File(p string) ([]Line, error) {
+	f := a.blame.Files[p]
+	if f == nil {
+		return nil, fmt.Errorf("attribution: %s is not a file of %s", p, a.Commit)
+	}
+	if f.Binary {
+		return nil, fmt.Errorf("attribution: %s is a binary file", p)
+	}
+	out := make([]Line, len(f.Lines))
+	for i, o := range f.Lines {
+		au, cl, ev := a.lineOf(o)
+		l := Line{Line: i + 1, Author: au, Class: cl, Evidence: ev}
+		if o.C != boundary {
+			l.Commit = a.blame.Commits[o.C].ID
+			l.Path = a.blame.Paths[o.P]
+			l.OrigLine = int(o.N)
+		}
+		out[i] = l
+	}
+	return out, nil
+}
+
+// Files lists the text files of the tree (within Options.Paths), sorted.
+func (a *Analysis) Files() []string {
+	var out []string
+	for p, f := range a.blame.Files {
+		if !f.Binary && a.selected(p) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// tallyFiles counts the lines of a set of file states by class.
+func (a *Analysis) tallyFiles(files map[string]*fileState) provenance.Count {
+	var c provenance.Count
+	for p, f := range files {
+		if f.Binary || !a.selected(p) {
+			continue
+		}
+		for _, o := range f.Lines {
+			if o.C == boundary {
+				continue
+			}
+			_, cl, _ := a.lineOf(o)
+			c.Add(cl, 1)
+		}
+	}
+	return c
+}
+
+// ErrNoLines is returned by breakdowns of an empty selection.
+var ErrNoLines = errors.New("attribution: no lines to attribute")

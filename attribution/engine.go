@@ -1,0 +1,475 @@
+package attribution
+
+import (
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/hallmark-dev/hallmark/internal/git"
+)
+
+// origin is where a line came from: the commit that added it (an index
+// into the commit table, -1 for a line older than the range), the file's
+// path in that commit (an index into the path table) and its line number
+// there.
+type origin struct {
+	C, P, N int32
+}
+
+// boundary marks lines from before the range (--since).
+const boundary = -1
+
+type fileState struct {
+	Lines  []origin
+	Binary bool
+}
+
+// treeState is the line origins of every file of one commit's tree.
+type treeState struct {
+	files map[string]*fileState
+	refs  int // children in the range not processed yet
+}
+
+// CommitMeta is what the engine keeps of a commit.
+type CommitMeta struct {
+	ID             string
+	Parents        []string
+	AuthorName     string
+	AuthorEmail    string
+	CommitterName  string
+	CommitterEmail string
+	Time           int64 // committer time, unix seconds
+	Message        string
+}
+
+// Blame is the result of a replay: the origin of every line of a tree.
+type Blame struct {
+	Commit  string // the tree's commit
+	Since   string // the range's boundary commit, if any
+	Commits []CommitMeta
+	Paths   []string
+	Files   map[string]*fileState
+}
+
+type engine struct {
+	g       *git.Repo
+	batch   *git.Batch
+	b       *Blame
+	index   map[string]int32
+	pathIdx map[string]int32
+	states  map[string]*treeState
+	inRange map[string]bool
+	onTag   func(commit string, files map[string]*fileState)
+	tags    map[string]bool
+}
+
+func (e *engine) commitIndex(c *git.Commit) int32 {
+	if i, ok := e.index[c.ID]; ok {
+		return i
+	}
+	i := int32(len(e.b.Commits))
+	e.b.Commits = append(e.b.Commits, CommitMeta{
+		ID: c.ID, Parents: c.Parents, AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail,
+		CommitterName: c.CommitterName, CommitterEmail: c.CommitterEmail, Time: c.CommitTime.Unix(), Message: c.Message,
+	})
+	e.index[c.ID] = i
+	return i
+}
+
+func (e *engine) path(p string) int32 {
+	if i, ok := e.pathIdx[p]; ok {
+		return i
+	}
+	i := int32(len(e.b.Paths))
+	e.b.Paths = append(e.b.Paths, p)
+	e.pathIdx[p] = i
+	return i
+}
+
+// replayOptions configures a replay.
+type replayOptions struct {
+	rev, since string // commit ids
+	progress   func(done, total int)
+	tags       map[string]bool
+	onTag      func(commit string, files map[string]*fileState)
+	onStart    func(b *Blame)
+}
+
+// replay computes the line origins of rev's tree.
+func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions) (*Blame, error) {
+	e := &engine{g: g, batch: batch, b: &Blame{Commit: o.rev, Since: o.since}, index: map[string]int32{},
+		pathIdx: map[string]int32{}, states: map[string]*treeState{}, inRange: map[string]bool{},
+		onTag: o.onTag, tags: o.tags}
+	if o.onStart != nil {
+		o.onStart(e.b)
+	}
+	rng := []string{o.rev}
+	if o.since != "" {
+		rng = append(rng, "^"+o.since)
+	}
+	// Children counts, so that a tree state is dropped (or taken over in
+	// place) once its last child is done.
+	out, err := g.Output(ctx, append([]string{"rev-list", "--parents"}, rng...)...)
+	if err != nil {
+		return nil, err
+	}
+	children := map[string]int{}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) == 0 {
+			continue
+		}
+		e.inRange[f[0]] = true
+		for _, p := range f[1:] {
+			children[p]++
+		}
+	}
+	total := len(e.inRange)
+	done := 0
+	var pending []*git.LogEntry
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		err := e.apply(pending, children)
+		pending = pending[:0]
+		done++
+		if o.progress != nil {
+			o.progress(done, total)
+		}
+		return err
+	}
+	err = g.Log(ctx, append([]string{"-m", "--topo-order", "--reverse"}, rng...), func(le *git.LogEntry) error {
+		if len(pending) > 0 && pending[0].Commit.ID != le.Commit.ID {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		pending = append(pending, le)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	st := e.states[o.rev]
+	if st == nil {
+		return nil, fmt.Errorf("attribution: %s was not replayed", o.rev)
+	}
+	e.b.Files = st.files
+	return e.b, nil
+}
+
+// parentFiles returns the tree state of a parent, or nil for a parent
+// outside the range (whose files are read on demand as boundary lines).
+func (e *engine) parentFiles(p string) map[string]*fileState {
+	if st := e.states[p]; st != nil {
+		return st.files
+	}
+	return nil
+}
+
+// oldFile returns a parent's state of a file, reading a boundary file's
+// line count from git when the parent is outside the range.
+func (e *engine) oldFile(parent string, files map[string]*fileState, path string) (*fileState, error) {
+	if files != nil {
+		return files[path], nil
+	}
+	if e.inRange[parent] {
+		return nil, nil
+	}
+	typ, data, err := e.batch.Read(parent + ":" + path)
+	if errors.Is(err, git.ErrNotFound) || (err == nil && typ != "blob") {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := git.CountLines(data)
+	fs := &fileState{Lines: make([]origin, n)}
+	for i := range fs.Lines {
+		fs.Lines[i] = origin{C: boundary, N: int32(i + 1)}
+	}
+	return fs, nil
+}
+
+// newCount is the number of lines of the new version of a file.
+func newCount(old int, f *git.FileDiff) int {
+	n := old
+	for _, h := range f.Hunks {
+		n += h.NewLines - h.OldLines
+	}
+	return n
+}
+
+// apply replays one commit: entries holds its diff against each parent.
+func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
+	c := entries[0].Commit
+	ci := e.commitIndex(c)
+	parents := c.Parents
+	var files map[string]*fileState
+	var p0files map[string]*fileState
+	if len(parents) > 0 {
+		p0files = e.parentFiles(parents[0])
+		if st := e.states[parents[0]]; st != nil && st.refs <= 1 {
+			files = st.files // the last child takes the tree over
+			delete(e.states, parents[0])
+		} else if p0files != nil {
+			files = make(map[string]*fileState, len(p0files))
+			for k, v := range p0files {
+				files[k] = v
+			}
+		}
+	}
+	if files == nil {
+		files = map[string]*fileState{}
+		if len(parents) > 0 && !e.inRange[parents[0]] {
+			// Outside the range: fill in every file of the parent that this
+			// commit keeps, as boundary lines, lazily below.
+			if err := e.boundaryTree(parents[0], files); err != nil {
+				return err
+			}
+			p0files = files
+		}
+	}
+	diffs := make([][]git.FileDiff, max(1, len(parents)))
+	for _, en := range entries {
+		if en.Parent < len(diffs) {
+			diffs[en.Parent] = en.Files
+		}
+	}
+	for fi := range diffs[0] {
+		f := &diffs[0][fi]
+		if f.Deleted {
+			delete(files, f.Path)
+			continue
+		}
+		oldPath := f.OldPath
+		if oldPath == "" {
+			oldPath = f.Path
+		}
+		renamed := f.OldPath != "" && f.OldPath != f.Path
+		var old *fileState
+		if !isNew(f) {
+			var err error
+			if old, err = e.oldFile(parentOr(parents, 0), p0files, oldPath); err != nil {
+				return err
+			}
+		}
+		if renamed {
+			delete(files, f.OldPath)
+		}
+		if f.Gitlink {
+			delete(files, f.Path)
+			continue
+		}
+		if f.Binary {
+			files[f.Path] = &fileState{Binary: true}
+			continue
+		}
+		oldN := 0
+		if old != nil {
+			oldN = len(old.Lines)
+		}
+		n := newCount(oldN, f)
+		if n < 0 {
+			return fmt.Errorf("attribution: commit %s: %s: the diff removes more lines than the file had", c.ID, f.Path)
+		}
+		result := make([]origin, n)
+		assigned := make([]bool, n)
+		pi := e.path(f.Path)
+		// git blame's order: each line goes to the first parent that has it
+		// unchanged.
+		for k := range parents {
+			var pf *git.FileDiff
+			if k == 0 {
+				pf = f
+			} else {
+				pf = findDiff(diffs[k], f.Path)
+			}
+			pfiles := p0files
+			if k > 0 {
+				pfiles = e.parentFiles(parents[k])
+			}
+			var src *fileState
+			var err error
+			switch {
+			case k == 0:
+				src = old
+			case pf == nil: // unchanged against this parent
+				src, err = e.oldFile(parents[k], pfiles, f.Path)
+			case isNew(pf):
+				src = nil
+			default:
+				op := pf.OldPath
+				if op == "" {
+					op = pf.Path
+				}
+				src, err = e.oldFile(parents[k], pfiles, op)
+			}
+			if err != nil {
+				return err
+			}
+			if src == nil || src.Binary {
+				continue
+			}
+			for ln := 1; ln <= n; ln++ {
+				if assigned[ln-1] {
+					continue
+				}
+				ol, ok := ln, true
+				if pf != nil {
+					ol, ok = pf.OldLine(ln)
+				}
+				if ok && ol >= 1 && ol <= len(src.Lines) {
+					result[ln-1] = src.Lines[ol-1]
+					assigned[ln-1] = true
+				}
+			}
+		}
+		for ln := 1; ln <= n; ln++ {
+			if !assigned[ln-1] {
+				result[ln-1] = origin{C: ci, P: pi, N: int32(ln)}
+			}
+		}
+		files[f.Path] = &fileState{Lines: result}
+	}
+	// Drop parents' states no child needs any more.
+	for _, p := range parents {
+		if st := e.states[p]; st != nil {
+			st.refs--
+			if st.refs <= 0 {
+				delete(e.states, p)
+			}
+		}
+	}
+	e.states[c.ID] = &treeState{files: files, refs: children[c.ID]}
+	if e.onTag != nil && e.tags[c.ID] {
+		e.onTag(c.ID, files)
+	}
+	return nil
+}
+
+// boundaryTree lists the files of a commit outside the range, as lazily
+// read boundary files.
+func (e *engine) boundaryTree(commit string, files map[string]*fileState) error {
+	out, err := e.g.Output(context.Background(), "ls-tree", "-r", "-z", "--format=%(objectmode) %(path)", commit)
+	if err != nil {
+		// git before 2.36 has no --format: fall back to the default listing.
+		out, err = e.g.Output(context.Background(), "ls-tree", "-r", "-z", commit)
+		if err != nil {
+			return err
+		}
+	}
+	for _, ent := range strings.Split(string(out), "\x00") {
+		if ent == "" {
+			continue
+		}
+		mode, rest, _ := strings.Cut(ent, " ")
+		path := rest
+		if i := strings.IndexByte(rest, '\t'); i >= 0 {
+			path = rest[i+1:]
+		}
+		if mode == "160000" {
+			continue
+		}
+		fs, err := e.oldFile(commit, nil, path)
+		if err != nil {
+			return err
+		}
+		if fs != nil {
+			files[path] = fs
+		}
+	}
+	return nil
+}
+
+func isNew(f *git.FileDiff) bool { return f.Created }
+
+func parentOr(ps []string, i int) string {
+	if i < len(ps) {
+		return ps[i]
+	}
+	return ""
+}
+
+func findDiff(fs []git.FileDiff, path string) *git.FileDiff {
+	for i := range fs {
+		if fs[i].Path == path && !fs[i].Deleted {
+			return &fs[i]
+		}
+	}
+	return nil
+}
+
+// cacheVersion changes whenever the replay or the cache format does.
+const cacheVersion = 1
+
+func cachePath(gitDir, rev, since string) string {
+	name := fmt.Sprintf("blame-v%d-%s", cacheVersion, rev)
+	if since != "" {
+		name += "-since-" + since
+	}
+	return filepath.Join(gitDir, "hallmark", "cache", name+".gob")
+}
+
+type cachedBlame struct {
+	Commit, Since string
+	Commits       []CommitMeta
+	Paths         []string
+	Names         []string
+	Files         []fileState
+}
+
+func loadCache(path string) (*Blame, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var cb cachedBlame
+	if err := gob.NewDecoder(f).Decode(&cb); err != nil {
+		return nil, err
+	}
+	b := &Blame{Commit: cb.Commit, Since: cb.Since, Commits: cb.Commits, Paths: cb.Paths, Files: map[string]*fileState{}}
+	for i, n := range cb.Names {
+		fs := cb.Files[i]
+		b.Files[n] = &fs
+	}
+	return b, nil
+}
+
+func saveCache(path string, b *Blame) error {
+	cb := cachedBlame{Commit: b.Commit, Since: b.Since, Commits: b.Commits, Paths: b.Paths}
+	for n := range b.Files {
+		cb.Names = append(cb.Names, n)
+	}
+	slices.Sort(cb.Names)
+	for _, n := range cb.Names {
+		cb.Files = append(cb.Files, *b.Files[n])
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := gob.NewEncoder(tmp).Encode(&cb); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

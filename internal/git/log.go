@@ -1,0 +1,150 @@
+package git
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// LogEntry is one commit of a `git log -p` stream and its diff, deleted
+// files included (Deleted set).
+// With -m a merge comes once per parent, Parent saying which (0-based);
+// otherwise Parent is 0 and a merge comes with no files.
+type LogEntry struct {
+	Commit *Commit
+	Parent int
+	Files  []FileDiff
+}
+
+const (
+	logStart = "\x00hallmark-commit\x00"
+	logEnd   = "\x00hallmark-end"
+)
+
+// logFormat writes what ParseCommit would find, between markers that a
+// commit message cannot contain (git's %x00 writes the NUL; an argument
+// cannot hold one).
+const logFormat = "--format=%x00hallmark-commit%x00%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B%x00hallmark-end"
+
+// Log runs `git log -p -U0 -M` with extra arguments (a range, -m,
+// --topo-order...) and calls each for every commit as the output streams.
+func (r *Repo) Log(ctx context.Context, args []string, each func(*LogEntry) error) error {
+	full := append([]string{"log", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+		"--src-prefix=a/", "--dst-prefix=b/", logFormat}, args...)
+	full = append(full, "--")
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := r.command(ctx, full...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	var last string
+	seen := 0
+	perr := ParseLog(stdout, func(c *Commit, diff []byte) error {
+		if c.ID == last {
+			seen++
+		} else {
+			last, seen = c.ID, 0
+		}
+		e := &LogEntry{Commit: c, Parent: seen}
+		if len(diff) > 0 {
+			files, err := ParseDiffAll(bytes.NewReader(diff))
+			if err != nil {
+				return err
+			}
+			e.Files = files
+		}
+		return each(e)
+	})
+	if perr != nil {
+		cancel()
+		_ = cmd.Wait()
+		return perr
+	}
+	if err := cmd.Wait(); err != nil {
+		return &Error{Args: full, Stderr: stderr.String(), Err: err}
+	}
+	return nil
+}
+
+// ParseLog splits a log stream written with logFormat into commits and
+// their diffs.
+func ParseLog(r io.Reader, each func(c *Commit, diff []byte) error) error {
+	br := bufio.NewReaderSize(r, 1<<16)
+	var header strings.Builder
+	var diff bytes.Buffer
+	var cur *Commit
+	inHeader := false
+	flush := func() error {
+		if cur == nil {
+			return nil
+		}
+		err := each(cur, diff.Bytes())
+		cur = nil
+		diff.Reset()
+		return err
+	}
+	for {
+		line, err := br.ReadString('\n')
+		if len(line) > 0 {
+			switch {
+			case strings.HasPrefix(line, logStart):
+				if ferr := flush(); ferr != nil {
+					return ferr
+				}
+				header.Reset()
+				header.WriteString(line[len(logStart):])
+				inHeader = true
+			case inHeader:
+				header.WriteString(line)
+			default:
+				diff.WriteString(line)
+			}
+			if inHeader && strings.Contains(line, logEnd) {
+				inHeader = false
+				h, _, _ := strings.Cut(header.String(), logEnd)
+				c, perr := parseLogHeader(h)
+				if perr != nil {
+					return perr
+				}
+				cur = c
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("git: read log: %w", err)
+		}
+	}
+	if inHeader {
+		return fmt.Errorf("git: log output ended inside a commit header")
+	}
+	return flush()
+}
+
+func parseLogHeader(h string) (*Commit, error) {
+	f := strings.SplitN(h, "\x00", 9)
+	if len(f) != 9 {
+		return nil, fmt.Errorf("git: unexpected log header %q", h)
+	}
+	at, _ := strconv.ParseInt(f[4], 10, 64)
+	ct, _ := strconv.ParseInt(f[7], 10, 64)
+	return &Commit{
+		ID: f[0], Parents: strings.Fields(f[1]),
+		AuthorName: f[2], AuthorEmail: f[3], AuthorTime: time.Unix(at, 0).UTC(),
+		CommitterName: f[5], CommitterEmail: f[6], CommitTime: time.Unix(ct, 0).UTC(),
+		Message: f[8],
+	}, nil
+}
