@@ -147,4 +147,3 @@ func rows(m map[string]*provenance.Count) []Row {
 	})
 	return out
 }
-
