@@ -5,72 +5,183 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/repo"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
+// analysisFlags are the flags report and blame share.
+type analysisFlags struct {
+	rev, since, policy string
+	keys               []string
+	noCache            bool
+}
+
+func (f *analysisFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.rev, "rev", "HEAD", "the revision whose tree to attribute")
+	cmd.Flags().StringArrayVar(&f.keys, "key", nil, "trusted public key: records it signed count as \"signed\" evidence (repeatable)")
+	cmd.Flags().StringVar(&f.policy, "policy", "", "policy whose keys are trusted (default "+defaultPolicy+" if it exists)")
+	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "recompute everything, and write no cache")
+}
+
+// keyringFor builds the trusted keys of report and blame; none is fine.
+func keyringFor(r *repo.Repo, f *analysisFlags) (*attest.Keyring, error) {
+	if len(f.keys) == 0 && f.policy == "" && (r.Git().WorkTree == "" || !fileExists(filepath.Join(r.Git().WorkTree, defaultPolicy))) {
+		return &attest.Keyring{}, nil
+	}
+	_, ring, err := loadPolicy(r, f.policy, f.keys)
+	return ring, err
+}
+
+// progress shows the replay on a terminal, never when piped.
+func progress(cmd *cobra.Command) (func(done, total int), func()) {
+	f, ok := cmd.ErrOrStderr().(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, func() {}
+	}
+	shown := false
+	return func(done, total int) {
+			if done%200 == 0 || done == total {
+				fmt.Fprintf(f, "\rreading history: %d/%d commits", done, total)
+				shown = true
+			}
+		}, func() {
+			if shown {
+				fmt.Fprint(f, "\r\033[K")
+			}
+		}
+}
+
 func newReport() *cobra.Command {
-	var rev string
+	var af analysisFlags
+	var by, htmlPath string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "report [--rev REV] [--json]",
-		Short: "Sum who wrote the lines added over the history of a revision",
-		Long: `Walk every commit reachable from REV (default HEAD) and sum the lines each
-added, by class (ai, mixed, human, unknown), author and model, as
-'hallmark record' attributes them. ai_share = (ai + mixed) / total.
+		Use:   "report [--rev REV] [--since REV] [--by KIND] [--json] [--html FILE] [-- PATHSPEC...]",
+		Short: "Who wrote the lines of a tree: totals and breakdowns, by people and by models",
+		Long: `Attribute every line of the tree at REV (default HEAD) to the commit that last
+changed it (as git blame does) and to that commit's author, model and
+evidence, and add it up. ai_share = (ai + mixed) / total lines.
+
+--since REV counts only the lines added after REV that are still there: "the
+model wrote 72% of the code in this release". --by breaks the totals down by
+file, dir, author, model, evidence or class; --by month or quarter gives, per
+period, the lines added and merged into REV's history and the share models
+wrote. --html writes one self-contained page of charts.
+
+Evidence: signed (a record whose signature verifies against --key or the
+policy's keys), unsigned (a record without), inferred (commit conventions),
+none. The history is read once; the result is cached in the git directory,
+so a second report at the same commit is immediate. Works in bare
+repositories.
 
   hallmark report
-  hallmark report --rev v1.2.0 --json`,
-		Args: maxArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
+  hallmark report --since v1.2.0 --rev v1.3.0 --by model
+  hallmark report --by quarter --json
+  hallmark report --html report.html -- internal/`,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if by != "" && !contains(attribution.Breakdowns, by) {
+				return usagef("--by %q: want one of %s", by, strings.Join(attribution.Breakdowns, ", "))
+			}
 			r, err := repo.Open(ctx, ".")
 			if err != nil {
 				return err
 			}
 			defer r.Close()
-			opts := &repo.SummaryOptions{}
-			if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-				opts.Progress = func(n int) {
-					if n%500 == 0 {
-						fmt.Fprintf(f, "\r%d commits...", n)
-					}
-				}
-				defer fmt.Fprint(f, "\r\033[K")
-			}
-			s, err := r.Summarize(ctx, rev, opts)
+			ring, err := keyringFor(r, &af)
 			if err != nil {
 				return err
+			}
+			prog, done := progress(cmd)
+			a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: af.rev, Since: af.since, Paths: args,
+				Keyring: ring, NoCache: af.noCache, Progress: prog, Tags: htmlPath != ""})
+			done()
+			if err != nil {
+				return err
+			}
+			rep, err := a.Report(ctx, by)
+			if err != nil {
+				return err
+			}
+			if htmlPath != "" {
+				if err := writeHTML(cmd, a, rep, htmlPath); err != nil {
+					return err
+				}
 			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
 				enc.SetEscapeHTML(false)
-				return enc.Encode(s)
+				return enc.Encode(rep)
 			}
-			printSummary(cmd.OutOrStdout(), s)
+			printReport(cmd.OutOrStdout(), rep)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&rev, "rev", "HEAD", "revision whose history to sum")
+	af.register(cmd)
+	cmd.Flags().StringVar(&af.since, "since", "", "only the lines added after this revision")
+	cmd.Flags().StringVar(&by, "by", "", "breakdown: "+strings.Join(attribution.Breakdowns, ", "))
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().StringVar(&htmlPath, "html", "", "write a self-contained HTML page of charts to this file")
 	return cmd
 }
 
-func printSummary(w io.Writer, s *repo.Summary) {
-	short := s.Commit
-	if len(short) > 12 {
-		short = short[:12]
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
 	}
-	fmt.Fprintf(w, "%s (%s): %d commits, %d of them marked as AI-assisted\n", s.Rev, short, s.Commits, s.AICommits)
-	fmt.Fprintf(w, "lines added: %d   ai %d   mixed %d   human %d   unknown %d   ai share %.1f%%\n",
-		s.TotalLines, s.AILines, s.MixedLines, s.HumanLines, s.UnknownLines, 100*s.AIShare)
-	if s.BinaryFiles > 0 {
-		fmt.Fprintf(w, "(%d binary file changes not counted as lines)\n", s.BinaryFiles)
+	return false
+}
+
+func writeHTML(cmd *cobra.Command, a *attribution.Analysis, rep *attribution.Report, path string) error {
+	c := cmd.Context()
+	dirs, err := a.Report(c, "dir")
+	if err != nil {
+		return err
 	}
-	section := func(title string, rows []repo.Row, limit int) {
+	models, err := a.Report(c, "model")
+	if err != nil {
+		return err
+	}
+	quarters, err := a.Report(c, "quarter")
+	if err != nil {
+		return err
+	}
+	title := "Who wrote this code"
+	if wd, err := os.Getwd(); err == nil {
+		title += ": " + filepath.Base(wd)
+	}
+	var b strings.Builder
+	if err := attribution.WriteHTML(&b, &attribution.HTMLData{Report: rep, ByDir: dirs.Breakdown, ByModel: models.Breakdown, Periods: quarters.Breakdown, Title: title}); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: wrote %s\n", path)
+	return nil
+}
+
+func printReport(w io.Writer, rep *attribution.Report) {
+	what := "the tree"
+	if rep.Since != "" {
+		what = "lines added since " + rep.Since[:12]
+	}
+	fmt.Fprintf(w, "%s (%s): %s, %d files\n", rep.Rev, rep.Commit[:12], what, rep.Files)
+	fmt.Fprintf(w, "lines: %d   ai %d   mixed %d   human %d   unknown %d   ai share %.1f%%\n",
+		rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, rep.UnknownLines, 100*rep.AIShare)
+	if rep.BinaryFilesSkipped > 0 {
+		fmt.Fprintf(w, "(%d binary files not counted as lines)\n", rep.BinaryFilesSkipped)
+	}
+	section := func(title string, rows []attribution.Row, limit int) {
 		fmt.Fprintf(w, "\n%s\n%10s  %8s  %s\n", title, "lines", "ai share", "")
 		for i, r := range rows {
 			if i == limit {
@@ -80,8 +191,95 @@ func printSummary(w io.Writer, s *repo.Summary) {
 			fmt.Fprintf(w, "%10d  %7.1f%%  %s\n", r.TotalLines, 100*r.AIShare, r.Key)
 		}
 	}
-	section("by class", s.ByClass, 10)
-	section("by model", s.ByModel, 10)
-	section("by author", s.ByAuthor, 15)
-	fmt.Fprintln(w, "\nattribution is inferred from commit conventions (no signed records yet)")
+	section("by evidence", rep.Evidence, 10)
+	if rep.By != "" {
+		limit := 25
+		if rep.By == "month" || rep.By == "quarter" {
+			limit = 1000
+		}
+		section("by "+rep.By, rep.Breakdown, limit)
+	}
+}
+
+func newBlame() *cobra.Command {
+	var af analysisFlags
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "blame FILE [--rev REV] [--json]",
+		Short: "Who wrote each line of a file: commit, author, class, model and evidence",
+		Long: `For each line of FILE at REV: the commit that last changed it (the one git
+blame names), its author, its class (human, ai, mixed, unknown), the model
+and tool, and the evidence (signed, unsigned, inferred, none).
+
+  hallmark blame internal/parser.go
+  hallmark blame --rev v1.2.0 --json main.go`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("need exactly one FILE")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			r, err := repo.Open(ctx, ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			ring, err := keyringFor(r, &af)
+			if err != nil {
+				return err
+			}
+			file := filepath.ToSlash(filepath.Clean(args[0]))
+			if wt := r.Git().WorkTree; wt != "" {
+				if abs, err := filepath.Abs(args[0]); err == nil {
+					if rel, err := filepath.Rel(wt, abs); err == nil && !strings.HasPrefix(rel, "..") {
+						file = filepath.ToSlash(rel)
+					}
+				}
+			}
+			prog, done := progress(cmd)
+			a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: af.rev, Keyring: ring, NoCache: af.noCache, Progress: prog})
+			done()
+			if err != nil {
+				return err
+			}
+			lines, err := a.File(file)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(struct {
+					File   string             `json:"file"`
+					Rev    string             `json:"rev"`
+					Commit string             `json:"commit"`
+					Lines  []attribution.Line `json:"lines"`
+				}{file, af.rev, a.Commit, lines})
+			}
+			content, err := r.ReadFile(ctx, a.Commit, file)
+			if err != nil {
+				return err
+			}
+			text := strings.Split(string(content), "\n")
+			out := cmd.OutOrStdout()
+			for _, l := range lines {
+				who := l.Author.String()
+				if len(who) > 34 {
+					who = who[:33] + "…"
+				}
+				src := ""
+				if l.Line-1 < len(text) {
+					src = strings.TrimRight(text[l.Line-1], "\r")
+				}
+				fmt.Fprintf(out, "%.8s %-6s %-8s %-34s %5d  %s\n", l.Commit, l.Class, l.Evidence, who, l.Line, src)
+			}
+			return nil
+		},
+	}
+	af.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
 }
