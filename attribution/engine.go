@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -112,52 +113,40 @@ func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions)
 	if o.since != "" {
 		rng = append(rng, "^"+o.since)
 	}
-	// Children counts, so that a tree state is dropped (or taken over in
-	// place) once its last child is done.
-	out, err := g.Output(ctx, append([]string{"rev-list", "--parents"}, rng...)...)
+	// The commits in topological order (parents first), and children
+	// counts, so that a tree state is dropped (or taken over in place) once
+	// its last child is done.
+	out, err := g.Output(ctx, append([]string{"rev-list", "--topo-order", "--reverse", "--parents"}, rng...)...)
 	if err != nil {
 		return nil, err
 	}
 	children := map[string]int{}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	for _, l := range lines {
+	parents := map[string][]string{}
+	var order []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		f := strings.Fields(l)
 		if len(f) == 0 {
 			continue
 		}
+		order = append(order, f[0])
+		parents[f[0]] = f[1:]
 		e.inRange[f[0]] = true
 		for _, p := range f[1:] {
 			children[p]++
 		}
 	}
-	total := len(e.inRange)
 	done := 0
-	var pending []*git.LogEntry
-	flush := func() error {
-		if len(pending) == 0 {
-			return nil
+	err = streamCommits(ctx, g, order, parents, func(group []*git.LogEntry) error {
+		if err := e.apply(group, children); err != nil {
+			return err
 		}
-		err := e.apply(pending, children)
-		pending = pending[:0]
 		done++
 		if o.progress != nil {
-			o.progress(done, total)
+			o.progress(done, len(order))
 		}
-		return err
-	}
-	err = g.Log(ctx, append([]string{"-m", "--topo-order", "--reverse"}, rng...), func(le *git.LogEntry) error {
-		if len(pending) > 0 && pending[0].Commit.ID != le.Commit.ID {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		pending = append(pending, le)
 		return nil
 	})
 	if err != nil {
-		return nil, err
-	}
-	if err := flush(); err != nil {
 		return nil, err
 	}
 	st := e.states[o.rev]
@@ -472,4 +461,106 @@ func saveCache(path string, b *Blame) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// streamCommits calls each with every commit of order and its diff
+// against each parent, in that order. The diffs are what costs: git
+// computes them in several processes at once, each given every n-th chunk
+// of the history, and the chunks are put back in order here. Merges are
+// diffed against each parent by one more process, `git diff-tree --stdin`
+// (git log -m drops a parent whose diff is empty, and its --format cannot
+// say which parent a diff is against).
+func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map[string][]string, each func([]*git.LogEntry) error) error {
+	const chunk = 32
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	if len(order) < 4*chunk || workers < 2 {
+		workers = 1
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type group = []*git.LogEntry
+	chans := make([]chan group, workers)
+	errs := make(chan error, workers+1)
+	for w := range workers {
+		chans[w] = make(chan group, 4*chunk)
+		var ids []string
+		for c := w * chunk; c < len(order); c += workers * chunk {
+			ids = append(ids, order[c:min(c+chunk, len(order))]...)
+		}
+		go func() {
+			defer close(chans[w])
+			err := g.LogCommits(ctx, ids, nil, func(le *git.LogEntry) error {
+				select {
+				case chans[w] <- group{le}:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+			errs <- err
+		}()
+	}
+	type mergeDiff struct {
+		commit string
+		files  []git.FileDiff
+	}
+	var pairs [][2]string
+	for _, id := range order {
+		if ps := parents[id]; len(ps) > 1 {
+			for _, p := range ps {
+				pairs = append(pairs, [2]string{p, id})
+			}
+		}
+	}
+	merges := make(chan mergeDiff, 64)
+	go func() {
+		defer close(merges)
+		errs <- g.DiffPairs(ctx, pairs, func(commit string, files []git.FileDiff) error {
+			select {
+			case merges <- mergeDiff{commit, files}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	fail := func(err error) error {
+		cancel()
+		return err
+	}
+	for c := 0; c < len(order); c++ {
+		w := (c / chunk) % workers
+		grp, ok := <-chans[w]
+		if !ok {
+			for range workers + 1 {
+				if err := <-errs; err != nil && !errors.Is(err, context.Canceled) {
+					return fail(err)
+				}
+			}
+			return fail(fmt.Errorf("attribution: git log ended before commit %s", order[c]))
+		}
+		if grp[0].Commit.ID != order[c] {
+			return fail(fmt.Errorf("attribution: git log gave %s where %s was expected", grp[0].Commit.ID, order[c]))
+		}
+		if ps := grp[0].Commit.Parents; len(ps) > 1 {
+			commit := grp[0].Commit
+			grp = make(group, 0, len(ps))
+			for k := range ps {
+				md, ok := <-merges
+				if !ok || md.commit != order[c] {
+					return fail(fmt.Errorf("attribution: the diffs of merge %s are missing", order[c]))
+				}
+				grp = append(grp, &git.LogEntry{Commit: commit, Parent: k, Files: md.files})
+			}
+		}
+		if err := each(grp); err != nil {
+			return fail(err)
+		}
+	}
+	for range workers + 1 {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -136,3 +136,37 @@ func TestExactAgainstGitBlame(t *testing.T) {
 		}
 	}
 }
+
+// TestExactMergeKinds covers merges git log -m shows badly: one identical
+// to a parent (-s ours), an octopus, and a conflict resolved by hand.
+func TestExactMergeKinds(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write("a", gittest.Lines("a", 10))
+	g.Commit("one", "")
+	for _, b := range []string{"x", "y", "z"} {
+		g.Git("checkout", "-q", "-b", b, "main")
+		g.Write(b, gittest.Lines(b, 3))
+		g.Write("a", strings.Replace(gittest.Lines("a", 10), "a 5\n", "a 5 "+b+"\n", 1))
+		g.Commit("branch "+b, "")
+	}
+	g.Git("checkout", "-q", "main")
+	g.Git("merge", "-q", "-s", "ours", "-m", "ours merge", "x")
+	g.Git("merge", "-q", "-m", "octopus", "y")
+	if _, err := g.TryGit("merge", "-q", "-m", "conflict", "z"); err == nil {
+		t.Fatal("expected a conflict")
+	}
+	g.Write("a", strings.Replace(gittest.Lines("a", 10), "a 5\n", "a 5 resolved\nplus\n", 1))
+	g.Git("add", "-A")
+	g.Git("commit", "-q", "--no-edit")
+	rp, _ := repo.Open(ctx, g.Dir)
+	defer rp.Close()
+	a, err := Analyze(ctx, rp, &Options{NoCache: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := compare(t, g.Dir, a, "")
+	if ex.agree != ex.lines {
+		t.Errorf("%d of %d lines agree with git blame", ex.agree, ex.lines)
+	}
+}

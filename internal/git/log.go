@@ -34,12 +34,27 @@ const logFormat = "--format=%x00hallmark-commit%x00%H%x00%P%x00%an%x00%ae%x00%at
 // Log runs `git log -p -U0 -M` with extra arguments (a range, -m,
 // --topo-order...) and calls each for every commit as the output streams.
 func (r *Repo) Log(ctx context.Context, args []string, each func(*LogEntry) error) error {
+	return r.log(ctx, args, nil, each)
+}
+
+// LogCommits is Log over exactly the given commits, in the given order
+// (`--no-walk=unsorted --stdin`): a way to split one history between
+// several git processes.
+func (r *Repo) LogCommits(ctx context.Context, ids []string, args []string, each func(*LogEntry) error) error {
+	stdin := []byte(strings.Join(ids, "\n") + "\n")
+	return r.log(ctx, append([]string{"--no-walk=unsorted", "--stdin"}, args...), stdin, each)
+}
+
+func (r *Repo) log(ctx context.Context, args []string, stdin []byte, each func(*LogEntry) error) error {
 	full := append([]string{"log", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
 		"--src-prefix=a/", "--dst-prefix=b/", logFormat}, args...)
 	full = append(full, "--")
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmd := r.command(ctx, full...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -147,4 +162,97 @@ func parseLogHeader(h string) (*Commit, error) {
 		CommitterName: f[5], CommitterEmail: f[6], CommitTime: time.Unix(ct, 0).UTC(),
 		Message: f[8],
 	}, nil
+}
+
+// DiffPairs diffs each (parent, commit) pair, in the given order, with
+// one `git diff-tree --stdin` process, and calls each with the commit and
+// what its diff against that parent adds. An empty diff still comes, with
+// no files.
+func (r *Repo) DiffPairs(ctx context.Context, pairs [][2]string, each func(commit string, files []FileDiff) error) error {
+	if len(pairs) == 0 {
+		return nil
+	}
+	var in bytes.Buffer
+	for _, p := range pairs {
+		// "<commit> <parent>": the commit, compared with that parent only.
+		fmt.Fprintf(&in, "%s %s\n", p[1], p[0])
+	}
+	args := []string{"diff-tree", "--stdin", "--always", "-r", "-p", "-U0", "-M", "--no-color", "--no-ext-diff",
+		"--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := r.command(ctx, args...)
+	cmd.Stdin = &in
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	br := bufio.NewReaderSize(stdout, 1<<16)
+	var cur string
+	var diff bytes.Buffer
+	n := 0
+	flush := func() error {
+		if cur == "" {
+			return nil
+		}
+		files, err := ParseDiffAll(bytes.NewReader(diff.Bytes()))
+		if err != nil {
+			return err
+		}
+		diff.Reset()
+		c := cur
+		cur = ""
+		n++
+		return each(c, files)
+	}
+	var perr error
+	for perr == nil {
+		line, err := br.ReadString('\n')
+		if len(line) > 0 {
+			if id := strings.TrimSuffix(line, "\n"); isObjectID(id) {
+				perr = flush()
+				cur = id
+			} else {
+				diff.WriteString(line)
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			perr = err
+		}
+	}
+	if perr == nil {
+		perr = flush()
+	}
+	if perr != nil {
+		cancel()
+		_ = cmd.Wait()
+		return perr
+	}
+	if err := cmd.Wait(); err != nil {
+		return &Error{Args: args, Stderr: stderr.String(), Err: err}
+	}
+	if n != len(pairs) {
+		return fmt.Errorf("git: diff-tree answered %d of %d pairs", n, len(pairs))
+	}
+	return nil
+}
+
+func isObjectID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
