@@ -186,4 +186,3 @@ func TestPeriodsCountMergesWhenTheyLand(t *testing.T) {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
 }
-

@@ -133,4 +133,3 @@ func BenchmarkGitBlamePerFile(b *testing.B) {
 		})
 	}
 }
-
