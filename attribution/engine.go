@@ -272,9 +272,15 @@ func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
 		if n < 0 {
 			return fmt.Errorf("attribution: commit %s: %s: the diff removes more lines than the file had", c.ID, f.Path)
 		}
+		pi := e.path(f.Path)
+		if len(parents) <= 1 {
+			// The common case, one parent: copy the unchanged runs between
+			// hunks, and give the hunks' lines to this commit.
+			files[f.Path] = &fileState{Lines: spliced(old, f, n, ci, pi)}
+			continue
+		}
 		result := make([]origin, n)
 		assigned := make([]bool, n)
-		pi := e.path(f.Path)
 		// git blame's order: each line goes to the first parent that has it
 		// unchanged.
 		for k := range parents {
@@ -471,7 +477,7 @@ func saveCache(path string, b *Blame) error {
 // (git log -m drops a parent whose diff is empty, and its --format cannot
 // say which parent a diff is against).
 func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map[string][]string, each func([]*git.LogEntry) error) error {
-	const chunk = 32
+	const chunk = 16
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	if len(order) < 4*chunk || workers < 2 {
 		workers = 1
@@ -482,7 +488,7 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 	chans := make([]chan group, workers)
 	errs := make(chan error, workers+1)
 	for w := range workers {
-		chans[w] = make(chan group, 4*chunk)
+		chans[w] = make(chan group, 64*chunk)
 		var ids []string
 		for c := w * chunk; c < len(order); c += workers * chunk {
 			ids = append(ids, order[c:min(c+chunk, len(order))]...)
@@ -563,4 +569,48 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 		}
 	}
 	return nil
+}
+
+// spliced builds a file's new line origins from its old ones and a -U0
+// diff: runs of unchanged lines are copied, added lines belong to commit
+// ci.
+func spliced(old *fileState, f *git.FileDiff, n int, ci, pi int32) []origin {
+	out := make([]origin, 0, n)
+	var src []origin
+	if old != nil && !old.Binary {
+		src = old.Lines
+	}
+	oi := 0 // next old line to copy, 0-based
+	for _, h := range f.Hunks {
+		// Old lines before the hunk are unchanged. With no old lines, the
+		// hunk comes after old line OldStart.
+		upto := h.OldStart - 1
+		if h.OldLines == 0 {
+			upto = h.OldStart
+		}
+		if upto > oi && upto <= len(src) {
+			out = append(out, src[oi:upto]...)
+			oi = upto
+		}
+		for k := 0; k < h.NewLines; k++ {
+			out = append(out, origin{C: ci, P: pi, N: int32(h.NewStart + k)})
+		}
+		oi += h.OldLines
+	}
+	if oi < len(src) {
+		out = append(out, src[oi:]...)
+	}
+	if len(out) != n {
+		// The diff and the state disagree (a state read from a file git
+		// treats differently): fall back to line-by-line mapping.
+		out = out[:0]
+		for ln := 1; ln <= n; ln++ {
+			if ol, ok := f.OldLine(ln); ok && ol >= 1 && ol <= len(src) {
+				out = append(out, src[ol-1])
+			} else {
+				out = append(out, origin{C: ci, P: pi, N: int32(ln)})
+			}
+		}
+	}
+	return out
 }
