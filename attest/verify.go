@@ -268,3 +268,36 @@ func GitObjectID(body []byte, hexLen int) string {
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// VerifyStatementSignature checks an attestation's shape, payload type and
+// signature against the keyring, and returns the signed statement without
+// binding it to anything: the caller must check the subject itself. It is
+// for attestations about something other than a commit (a module's files).
+func VerifyStatementSignature(attestation []byte, ring *Keyring) (*Statement, []string, error) {
+	if ring.Len() == 0 {
+		return nil, nil, ErrNoKeys
+	}
+	env, hint, err := parseAttestation(attestation)
+	if err != nil {
+		return nil, nil, err
+	}
+	if env.PayloadType != PayloadType {
+		return nil, nil, fmt.Errorf("%w: %q, want %q", ErrPayloadType, env.PayloadType, PayloadType)
+	}
+	payload, sigs, err := env.check()
+	if err != nil {
+		return nil, nil, err
+	}
+	signers, err := ring.verify(env, payload, sigs, hint)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := readStatement(payload)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: payload: %v", ErrStatement, err)
+	}
+	if st.Type != StatementType && st.Type != StatementTypeV01 {
+		return nil, nil, fmt.Errorf("%w: _type %q", ErrStatement, st.Type)
+	}
+	return st, signers, nil
+}

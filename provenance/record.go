@@ -126,6 +126,7 @@ const (
 	MethodCapture     Method = "capture"     // edits were captured as they were made
 	MethodConventions Method = "conventions" // inferred from the commit's author and message
 	MethodCarried     Method = "carried"     // carried from other records through a rewrite
+	MethodSnapshot    Method = "snapshot"    // every line of a tree (a module bundle), not a commit's diff
 )
 
 // Record is the authorship record of one commit: every line the commit added
@@ -189,7 +190,7 @@ func (r *Record) Validate() error {
 		}
 	}
 	switch r.Method {
-	case "", MethodCapture, MethodConventions, MethodCarried:
+	case "", MethodCapture, MethodConventions, MethodCarried, MethodSnapshot:
 	default:
 		return invalid("unknown method %q", r.Method)
 	}

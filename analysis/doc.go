@@ -1,0 +1,29 @@
+// Package analysis adds up who wrote the code of Go packages, modules and
+// whole dependency graphs, on golang.org/x/tools/go/packages.
+//
+//	res, err := analysis.Load(ctx, &analysis.Options{Dir: ".", Patterns: []string{"./..."}, Deps: true})
+//	for _, m := range res.Modules { fmt.Println(m.Path, m.Source, m.AIShare) }
+//
+// # Where the lines come from
+//
+// The main modules' files are attributed by the engine of package
+// attribution at HEAD of their git repository; a file that differs from
+// HEAD has its changed lines counted as "uncommitted". A dependency is
+// attributed by the signed bundle it ships in .hallmark/bundle.json (see
+// [WriteBundle]): the bundle must verify against the trusted keys for its
+// module path and name the exact bytes in the module cache, or loading
+// fails with [ErrBundle]. A dependency without a bundle is "unknown".
+//
+// # Loading
+//
+// Packages are loaded with NeedName|NeedFiles|NeedModule|NeedImports|
+// NeedDeps only: no syntax, no types, so loading costs about what `go list
+// -deps` does. From the root of a go.work workspace, "./..." is expanded to
+// each module's own pattern, since the go command does not accept it there.
+//
+// # Totals
+//
+// Each package has its own lines and its closure's: the package and every
+// package it imports, directly or not, each counted once. A module's lines
+// are its packages' (files shared by packages counted once).
+package analysis
