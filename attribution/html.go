@@ -15,6 +15,9 @@ type HTMLData struct {
 	ByModel []Row
 	Periods []Row // quarters
 	Title   string
+	// DirTitle and ModelTitle rename the two breakdowns (a package report
+	// shows packages and modules there, and no tags or quarters).
+	DirTitle, ModelTitle string
 }
 
 // WriteHTML writes one self-contained HTML file (inline CSS and SVG, no
@@ -56,11 +59,11 @@ svg text{font:12px system-ui,sans-serif;fill:#333}.muted{color:#778;font-size:13
 <div class="kpi"><b>{{.Report.UnknownLines}}</b><span>unknown</span></div>
 </div>{{if .Report.BinaryFilesSkipped}}<p class="muted">{{.Report.BinaryFilesSkipped}} binary files are not counted as lines.</p>{{end}}
 <p class="legend"><span><i class="sw" style="background:#d9534f"></i>ai</span><span><i class="sw" style="background:#f0ad4e"></i>mixed</span><span><i class="sw" style="background:#5b8def"></i>human</span><span><i class="sw" style="background:#aab"></i>unknown</span></p></section>
-<section class="card" style="grid-column:1/-1"><h2>AI share at each release tag</h2>{{tagChart .Report.Tags}}</section>
-<section class="card"><h2>By directory</h2>{{barChart .ByDir 14}}</section>
-<section class="card"><h2>By model</h2>{{barChart .ByModel 10}}</section>
+{{if not .DirTitle}}<section class="card" style="grid-column:1/-1"><h2>AI share at each release tag</h2>{{tagChart .Report.Tags}}</section>{{end}}
+<section class="card"><h2>{{or .DirTitle "By directory"}}</h2>{{barChart .ByDir 14}}</section>
+<section class="card"><h2>{{or .ModelTitle "By model"}}</h2>{{barChart .ByModel 10}}</section>
 <section class="card"><h2>By evidence</h2>{{barChart .Report.Evidence 4}}<p class="muted">signed: a record whose signature verifies; unsigned: a record without one; inferred: commit conventions; none: no sign of a model.</p></section>
-<section class="card"><h2>Lines added and merged per quarter</h2>{{periodChart .Periods}}</section>
+{{if not .DirTitle}}<section class="card"><h2>Lines added and merged per quarter</h2>{{periodChart .Periods}}</section>{{end}}
 </main></body></html>
 `))
 

@@ -14,6 +14,9 @@
 //	  max_ai_share: 0.8                 # (ai + mixed) / all lines added
 //	  review:                           # AI lines here need a reviewer's attestation
 //	    - paths: ["security/**", "*.sql"]
+//	bundles:                            # who may sign dependencies' bundles
+//	  - module: example.com/dep
+//	    keys: [dep-release]
 //
 // Claims: "record" (a record made when the commit was: captured or from
 // conventions), "carry" (a record carried through a rewrite) and "review"
@@ -45,8 +48,28 @@ var allClaims = []Claim{ClaimRecord, ClaimCarry, ClaimReview}
 
 // Policy is a parsed policy file.
 type Policy struct {
-	Keys    []Key   `yaml:"keys"`
-	Require Require `yaml:"require"`
+	Keys    []Key        `yaml:"keys"`
+	Require Require      `yaml:"require"`
+	Bundles []BundleRule `yaml:"bundles"`
+}
+
+// BundleRule trusts keys (by name) to sign the bundles of the modules
+// whose path is Module or starts with Module + "/".
+type BundleRule struct {
+	Module string   `yaml:"module"`
+	Keys   []string `yaml:"keys"`
+}
+
+// BundleKeys returns the names of the keys trusted for a module path's
+// bundles: those of every rule whose module is the path or a parent of it.
+func (p *Policy) BundleKeys(modulePath string) []string {
+	var out []string
+	for _, r := range p.Bundles {
+		if modulePath == r.Module || strings.HasPrefix(modulePath, strings.TrimSuffix(r.Module, "/")+"/") {
+			out = append(out, r.Keys...)
+		}
+	}
+	return out
 }
 
 // Key is a trusted public key.
@@ -96,6 +119,16 @@ func Parse(data []byte) (*Policy, error) {
 		for _, c := range k.May {
 			if !slices.Contains(allClaims, c) {
 				return nil, fmt.Errorf("%w: key %q may %q: want one of %v", ErrPolicy, k.Name, c, allClaims)
+			}
+		}
+	}
+	for i, r := range p.Bundles {
+		if r.Module == "" || len(r.Keys) == 0 {
+			return nil, fmt.Errorf("%w: bundle rule %d needs a module and keys", ErrPolicy, i)
+		}
+		for _, k := range r.Keys {
+			if !names[k] {
+				return nil, fmt.Errorf("%w: bundle rule for %s names key %q, which the policy does not list", ErrPolicy, r.Module, k)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -50,10 +51,24 @@ require:
 		"require: {max_ai_share: 1.5}",
 		"require: {signd: true}",
 		"require: {review: [{paths: []}]}",
+		"keys: [{name: a, public_key: x}]\nbundles: [{module: example.com/m, keys: [b]}]",
+		"bundles: [{module: example.com/m}]",
 		"not: [valid",
 	} {
 		if _, err := Parse([]byte(bad)); !errors.Is(err, ErrPolicy) {
 			t.Errorf("%q: got %v, want ErrPolicy", bad, err)
+		}
+	}
+}
+
+func TestBundleKeys(t *testing.T) {
+	p, err := Parse([]byte("keys: [{name: a, public_key: x}, {name: b, public_key: y}]\nbundles:\n  - {module: example.com/m, keys: [a]}\n  - {module: example.com, keys: [b]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for mod, want := range map[string]string{"example.com/m": "a b", "example.com/m/v2": "a b", "example.com/mm": "b", "other.org/x": ""} {
+		if got := strings.Join(p.BundleKeys(mod), " "); got != want {
+			t.Errorf("BundleKeys(%s) = %q, want %q", mod, got, want)
 		}
 	}
 }

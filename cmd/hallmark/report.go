@@ -60,7 +60,7 @@ func progress(cmd *cobra.Command) (func(done, total int), func()) {
 func newReport() *cobra.Command {
 	var af analysisFlags
 	var by, htmlPath string
-	var asJSON bool
+	var asJSON, deps bool
 	cmd := &cobra.Command{
 		Use:   "report [--rev REV] [--since REV] [--by KIND] [--json] [--html FILE] [-- PATHSPEC...]",
 		Short: "Who wrote the lines of a tree: totals and breakdowns, by people and by models",
@@ -80,14 +80,26 @@ none. The history is read once; the result is cached in the git directory,
 so a second report at the same commit is immediate. Works in bare
 repositories.
 
+Given Go package patterns (./..., --by package or module, --deps), it
+reports per package (own lines and import closure), per module, and with
+--deps the dependencies too: from their signed bundles (hallmark bundle),
+or "unknown".
+
   hallmark report
   hallmark report --since v1.2.0 --rev v1.3.0 --by model
   hallmark report --by quarter --json
-  hallmark report --html report.html -- internal/`,
+  hallmark report --html report.html -- internal/
+  hallmark report --deps --by module ./...`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if packageMode(by, deps, args) {
+				if af.since != "" || af.rev != "HEAD" {
+					return usagef("--since and --rev are for the tree report; package reports attribute HEAD")
+				}
+				return runPackageReport(cmd, &af, by, deps, asJSON, htmlPath, args)
+			}
 			if by != "" && !contains(attribution.Breakdowns, by) {
-				return usagef("--by %q: want one of %s", by, strings.Join(attribution.Breakdowns, ", "))
+				return usagef("--by %q: want one of %s, package, module", by, strings.Join(attribution.Breakdowns, ", "))
 			}
 			r, err := repo.Open(ctx, ".")
 			if err != nil {
@@ -126,7 +138,8 @@ repositories.
 	}
 	af.register(cmd)
 	cmd.Flags().StringVar(&af.since, "since", "", "only the lines added after this revision")
-	cmd.Flags().StringVar(&by, "by", "", "breakdown: "+strings.Join(attribution.Breakdowns, ", "))
+	cmd.Flags().StringVar(&by, "by", "", "breakdown: "+strings.Join(attribution.Breakdowns, ", ")+", package, module")
+	cmd.Flags().BoolVar(&deps, "deps", false, "with package patterns: include the dependencies")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().StringVar(&htmlPath, "html", "", "write a self-contained HTML page of charts to this file")
 	return cmd

@@ -99,11 +99,7 @@ func loadPolicy(r *repo.Repo, path string, keys []string) (*policy.Policy, *atte
 		for _, k := range pol.Keys {
 			pemBytes := []byte(k.PublicKey)
 			if !k.InlinePEM() {
-				p := k.PublicKey
-				if !filepath.IsAbs(p) {
-					p = filepath.Join(filepath.Dir(path), p)
-				}
-				if pemBytes, err = os.ReadFile(p); err != nil {
+				if pemBytes, err = os.ReadFile(resolvePolicyPath(r, path, k.PublicKey)); err != nil {
 					return nil, nil, fmt.Errorf("policy key %q: %w", k.Name, err)
 				}
 			}
@@ -129,6 +125,18 @@ func loadPolicy(r *repo.Repo, path string, keys []string) (*policy.Policy, *atte
 		return nil, nil, usagef("no trusted key: pass --key PUB or write a policy (%s)", defaultPolicy)
 	}
 	return pol, ring, nil
+}
+
+// resolvePolicyPath makes a key path of the policy relative to the policy
+// file's directory.
+func resolvePolicyPath(r *repo.Repo, policyPath, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	if policyPath == "" && r.Git().WorkTree != "" {
+		policyPath = filepath.Join(r.Git().WorkTree, defaultPolicy)
+	}
+	return filepath.Join(filepath.Dir(policyPath), p)
 }
 
 func fileExists(p string) bool {

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/hallmark-dev/hallmark/analysis"
+	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/attribution"
+	"github.com/hallmark-dev/hallmark/policy"
+	"github.com/hallmark-dev/hallmark/repo"
+	"github.com/spf13/cobra"
+)
+
+// packageMode reports whether a report is about Go packages rather than
+// the tree's paths.
+func packageMode(by string, deps bool, args []string) bool {
+	if by == "package" || by == "module" || deps {
+		return true
+	}
+	for _, a := range args {
+		if strings.Contains(a, "...") {
+			return true
+		}
+	}
+	return false
+}
+
+// bundleKeys builds, from the policy, the keys trusted per module path.
+func bundleKeys(pol *policy.Policy, ring *attest.Keyring, named map[string]*attest.Keyring) func(string) *attest.Keyring {
+	return func(mod string) *attest.Keyring {
+		if pol == nil {
+			return ring // keys given on the command line are trusted for every module
+		}
+		out := &attest.Keyring{}
+		for _, name := range pol.BundleKeys(mod) {
+			if k := named[name]; k != nil {
+				_ = out.Merge(k)
+			}
+		}
+		return out
+	}
+}
+
+func runPackageReport(cmd *cobra.Command, af *analysisFlags, by string, deps, asJSON bool, htmlPath string, args []string) error {
+	ctx := cmd.Context()
+	r, err := repo.Open(ctx, ".")
+	var pol *policy.Policy
+	ring := &attest.Keyring{}
+	named := map[string]*attest.Keyring{}
+	if err == nil {
+		defer r.Close()
+		if len(af.keys) > 0 || af.policy != "" || fileExists(defaultPolicy) {
+			if pol, ring, err = loadPolicy(r, af.policy, af.keys); err != nil {
+				return err
+			}
+			if pol != nil {
+				for _, k := range pol.Keys {
+					one, err := policyKeyring(r, af.policy, k)
+					if err != nil {
+						return err
+					}
+					named[k.Name] = one
+				}
+			}
+		}
+	}
+	res, err := analysis.Load(ctx, &analysis.Options{Dir: ".", Patterns: args, Deps: deps, Keyring: ring, BundleKeys: bundleKeys(pol, ring, named)})
+	if err != nil {
+		return err
+	}
+	if htmlPath != "" {
+		if err := writePackageHTML(cmd, res, htmlPath); err != nil {
+			return err
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(res)
+	}
+	printPackages(cmd.OutOrStdout(), res, by)
+	return nil
+}
+
+// policyKeyring is the keyring of one policy key.
+func policyKeyring(r *repo.Repo, path string, k policy.Key) (*attest.Keyring, error) {
+	pemBytes := []byte(k.PublicKey)
+	if !k.InlinePEM() {
+		p := resolvePolicyPath(r, path, k.PublicKey)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("policy key %q: %w", k.Name, err)
+		}
+		pemBytes = b
+	}
+	pub, err := attest.ParsePublicKey(pemBytes)
+	if err != nil {
+		return nil, fmt.Errorf("policy key %q: %w", k.Name, err)
+	}
+	return attest.NewKeyring(attest.TrustedKey{Name: k.Name, Key: pub})
+}
+
+func printPackages(w io.Writer, res *analysis.Result, by string) {
+	t := res.Total
+	fmt.Fprintf(w, "%d packages in %d modules: %d lines, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n",
+		len(res.Packages), len(res.Modules), t.TotalLines, t.AILines, t.MixedLines, t.HumanLines, t.UnknownLines, 100*t.AIShare)
+	fmt.Fprintf(w, "\n%10s  %8s  %-10s  %s\n", "lines", "ai share", "source", "module")
+	for _, m := range res.Modules {
+		name := m.Path
+		if m.Version != "" {
+			name += "@" + m.Version
+		}
+		fmt.Fprintf(w, "%10d  %7.1f%%  %-10s  %s\n", m.TotalLines, 100*m.AIShare, m.Source, name)
+	}
+	if by == "module" {
+		return
+	}
+	fmt.Fprintf(w, "\n%10s  %8s  %10s  %8s  %s\n", "own", "ai share", "closure", "ai share", "package")
+	for _, p := range res.Packages {
+		fmt.Fprintf(w, "%10d  %7.1f%%  %10d  %7.1f%%  %s\n", p.Own.TotalLines, 100*p.Own.AIShare, p.Closure.TotalLines, 100*p.Closure.AIShare, p.Path)
+	}
+}
+
+func writePackageHTML(cmd *cobra.Command, res *analysis.Result, path string) error {
+	var pkgs, mods []attribution.Row
+	for _, p := range res.Packages {
+		pkgs = append(pkgs, attribution.Row{Key: p.Path, Tally: p.Own.Tally})
+	}
+	for _, m := range res.Modules {
+		mods = append(mods, attribution.Row{Key: m.Path + " (" + m.Source + ")", Tally: m.Tally.Tally})
+	}
+	var ev []attribution.Row
+	for _, e := range res.Total.Evidence {
+		ev = append(ev, attribution.Row{Key: e.Evidence})
+		ev[len(ev)-1].TotalLines = e.Lines
+		ev[len(ev)-1].UnknownLines = e.Lines
+	}
+	rep := &attribution.Report{Rev: "packages", Commit: "go/packages", Tally: res.Total.Tally, Files: len(res.Packages), Evidence: ev}
+	var b strings.Builder
+	if err := attribution.WriteHTML(&b, &attribution.HTMLData{Report: rep, ByDir: pkgs, ByModel: mods, Title: "Who wrote these packages",
+		DirTitle: "By package", ModelTitle: "By module"}); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: wrote %s\n", path)
+	return nil
+}
+
+func newBundle() *cobra.Command {
+	var key string
+	cmd := &cobra.Command{
+		Use:   "bundle [MODULE_DIR] --key KEY",
+		Short: "Write a module's signed attribution into its .hallmark/bundle.json, for release",
+		Long: `Write, signed, the attribution of every line of every file of the Go module
+at MODULE_DIR (default .) as of HEAD into ` + analysis.BundlePath + `. The go
+command puts it in the module zip like any other file; consumers check it
+against their module cache and the keys their policy trusts for the module
+path ('hallmark report --deps ./...'). Every file must be committed; commit
+the bundle and tag the release after.
+
+  hallmark bundle --key release.key
+  git add .hallmark/bundle.json && git commit -m "hallmark bundle" && git tag v1.2.0`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			r, err := repo.Open(ctx, dir)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			signer, err := stampSigner(ctx, r, key)
+			if err != nil {
+				return err
+			}
+			if signer == nil {
+				return usagef("a bundle must be signed: pass --key (or set git config hallmark.key)")
+			}
+			out, err := analysis.WriteBundle(ctx, r, dir, signer)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&key, "key", "", "private key or KMS reference (default: git config hallmark.key)")
+	return cmd
+}
