@@ -85,7 +85,7 @@ func (a *attributor) repoFor(dir string) (*repoSource, error) {
 		a.repos[dir] = nil
 		return nil, nil // not in a git repository: nothing to attribute with
 	}
-	an, err := attribution.Analyze(a.ctx, r, &attribution.Options{Keyring: a.o.Keyring})
+	an, err := attribution.Analyze(a.ctx, r, &attribution.Options{Keyring: a.o.Keyring, NoCache: a.o.NoCache})
 	if err != nil {
 		r.Close()
 		if errors.Is(err, git.ErrNoCommits) {

@@ -32,6 +32,9 @@ type Options struct {
 	BundleKeys func(modulePath string) *attest.Keyring
 	// Env is the environment of the go command; nil means the process's.
 	Env []string
+	// NoCache recomputes the main modules' attribution instead of using
+	// the engine's cache.
+	NoCache bool
 }
 
 // The sources of a module's attribution.
