@@ -27,9 +27,9 @@ type lineAttr struct {
 
 // Evidence of lines beyond the attribution engine's.
 const (
-	EvidenceUncommitted = "uncommitted" // changed in the work tree since HEAD
-	EvidenceBundle      = "bundle"      // from a dependency's verified bundle
-	EvidenceUnknown     = "unknown"     // a dependency without a bundle
+	EvidenceUncommitted = string(attribution.Uncommitted) // changed in the work tree since HEAD
+	EvidenceBundle      = "bundle"                        // from a dependency's verified bundle
+	EvidenceUnknown     = "unknown"                       // a dependency without a bundle
 )
 
 type repoSource struct {
@@ -160,29 +160,13 @@ func (a *attributor) file(m *packages.Module, path string) ([]lineAttr, string, 
 		if err != nil || strings.HasPrefix(rel, "..") {
 			return unknown(EvidenceUnknown), SourceRepository, nil
 		}
-		rel = filepath.ToSlash(rel)
-		lines, err := s.a.File(rel)
-		if err != nil {
-			return unknown(EvidenceUncommitted), SourceRepository, nil // not in HEAD: new work
-		}
-		head, err := s.r.ReadFile(a.ctx, s.a.Commit, rel)
+		lines, err := s.a.WorkingLines(filepath.ToSlash(rel), data)
 		if err != nil {
 			return nil, "", err
 		}
-		out := make([]lineAttr, len(work))
-		if bytes.Equal(head, data) {
-			for i, l := range lines {
-				out[i] = lineAttr{l.Class, string(l.Evidence)}
-			}
-			return out, SourceRepository, nil
-		}
-		// Changed since HEAD: unchanged lines keep their attribution.
-		for i, j := range diff.Map(diff.Lines(head), work) {
-			if j >= 0 && j < len(lines) {
-				out[i] = lineAttr{lines[j].Class, string(lines[j].Evidence)}
-			} else {
-				out[i] = lineAttr{provenance.Unknown, EvidenceUncommitted}
-			}
+		out := make([]lineAttr, len(lines))
+		for i, l := range lines {
+			out[i] = lineAttr{l.Class, string(l.Evidence)}
 		}
 		return out, SourceRepository, nil
 	}

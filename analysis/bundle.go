@@ -180,15 +180,7 @@ func WriteBundle(ctx context.Context, r *repo.Repo, moduleDir string, signer sig
 		PredicateType: BundlePredicateType,
 		Predicate:     pred,
 	}
-	env, err := attest.SignStatement(st, signer)
-	if err != nil {
-		return "", err
-	}
-	pub, err := signer.PublicKey()
-	if err != nil {
-		return "", err
-	}
-	b, err := attest.NewBundle(env, pub)
+	b, err := attest.SignToBundle(st, signer)
 	if err != nil {
 		return "", err
 	}

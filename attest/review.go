@@ -44,8 +44,8 @@ func (rv *Review) validate() error {
 	return nil
 }
 
-// SignReview signs a review of a commit.
-func SignReview(rv *Review, commitObject []byte, signer signature.Signer) (*Envelope, error) {
+// NewReviewStatement builds the statement of a review of a commit.
+func NewReviewStatement(rv *Review, commitObject []byte) (*Statement, error) {
 	if err := rv.validate(); err != nil {
 		return nil, err
 	}
@@ -57,7 +57,15 @@ func SignReview(rv *Review, commitObject []byte, signer signature.Signer) (*Enve
 	if commitObject != nil {
 		d.SHA256 = sha256Hex(commitObject)
 	}
-	st := &Statement{Type: StatementType, Subject: []Subject{{Name: "git+commit:" + rv.Commit, Digest: d}}, PredicateType: ReviewPredicateType, Predicate: pred}
+	return &Statement{Type: StatementType, Subject: []Subject{{Name: "git+commit:" + rv.Commit, Digest: d}}, PredicateType: ReviewPredicateType, Predicate: pred}, nil
+}
+
+// SignReview signs a review of a commit.
+func SignReview(rv *Review, commitObject []byte, signer signature.Signer) (*Envelope, error) {
+	st, err := NewReviewStatement(rv, commitObject)
+	if err != nil {
+		return nil, err
+	}
 	return SignStatement(st, signer)
 }
 

@@ -115,3 +115,17 @@ func PredicateTypeOf(attestation []byte) (string, error) {
 	}
 	return st.PredicateType, nil
 }
+
+// SignToBundle signs a statement and wraps it in a Sigstore bundle naming
+// the signer's public key: what hallmark stores in notes and modules.
+func SignToBundle(st *Statement, signer signature.Signer) (*Bundle, error) {
+	env, err := SignStatement(st, signer)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := signer.PublicKey()
+	if err != nil {
+		return nil, fmt.Errorf("attest: signer's public key: %w", err)
+	}
+	return NewBundle(env, pub)
+}

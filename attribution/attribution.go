@@ -1,6 +1,7 @@
 package attribution
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/internal/diff"
 	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
@@ -347,3 +349,37 @@ func (a *Analysis) tallyFiles(files map[string]*fileState) provenance.Count {
 
 // ErrNoLines is returned by breakdowns of an empty selection.
 var ErrNoLines = errors.New("attribution: no lines to attribute")
+
+// Uncommitted is the evidence of a line changed in the work tree since the
+// analysed commit: nobody has attributed it yet.
+const Uncommitted Evidence = "uncommitted"
+
+// WorkingLines attributes a file as it is now (data), not as committed:
+// lines unchanged since the analysed commit keep their attribution, and
+// changed or new ones are unknown, with evidence Uncommitted.
+func (a *Analysis) WorkingLines(path string, data []byte) ([]Line, error) {
+	work := diff.Lines(data)
+	out := make([]Line, len(work))
+	for i := range out {
+		out[i] = Line{Line: i + 1, Class: provenance.Unknown, Evidence: Uncommitted}
+	}
+	lines, err := a.File(path)
+	if err != nil {
+		return out, nil // not in the commit: all of it is new work
+	}
+	head, err := a.r.ReadFile(a.ctx, a.Commit, path)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Equal(head, data) {
+		return lines, nil
+	}
+	for i, j := range diff.Map(diff.Lines(head), work) {
+		if j >= 0 && j < len(lines) {
+			l := lines[j]
+			l.Line = i + 1
+			out[i] = l
+		}
+	}
+	return out, nil
+}

@@ -185,15 +185,11 @@ func (r *Repo) StampRange(ctx context.Context, rng []string, opts *StampOptions)
 		}
 		var line []byte
 		if opts.Signer != nil {
-			env, err := attest.Sign(rec, raw, opts.Signer)
+			st, err := attest.NewStatement(rec, raw)
 			if err != nil {
 				return 0, err
 			}
-			pub, err := opts.Signer.PublicKey()
-			if err != nil {
-				return 0, err
-			}
-			bundle, err := attest.NewBundle(env, pub)
+			bundle, err := attest.SignToBundle(st, opts.Signer)
 			if err != nil {
 				return 0, err
 			}

@@ -57,16 +57,11 @@ func (r *Repo) Checkpoint(ctx context.Context, opts CheckpointOptions) (*Checkpo
 	if err := validAuthor(author); err != nil {
 		return nil, err
 	}
-	st := newStore(r.git.GitDir)
-	unlock, err := st.lock()
+	st, state, unlock, err := r.openPending()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	state, err := st.load()
-	if err != nil {
-		return nil, err
-	}
 	paths, err := r.checkpointPaths(ctx, state, opts.Paths)
 	if err != nil {
 		return nil, err
@@ -290,16 +285,11 @@ func isBinary(b []byte) bool {
 // Pending reports the attribution not yet committed: lines by class per
 // file, in the work tree's coordinates as of the last checkpoint.
 func (r *Repo) Pending(ctx context.Context) (map[string]provenance.Count, error) {
-	st := newStore(r.git.GitDir)
-	unlock, err := st.lock()
+	_, state, unlock, err := r.openPending()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	state, err := st.load()
-	if err != nil {
-		return nil, err
-	}
 	out := map[string]provenance.Count{}
 	for p, f := range state.Files {
 		var c provenance.Count

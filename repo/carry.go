@@ -54,20 +54,12 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 		return nil, err
 	}
 	// Captured attribution first, as a stamp would use it.
-	usePending := !r.git.Bare && r.git.WorkTree != "" && r.isHead(ctx, tc.ID)
-	var st *store
-	state := &pendingState{Files: map[string]*pendingFile{}}
-	if usePending {
-		st = newStore(r.git.GitDir)
-		unlock, err := st.lock()
-		if err != nil {
-			return nil, err
-		}
-		defer unlock()
-		if state, err = st.load(); err != nil {
-			return nil, err
-		}
+	st, state, unlock, err := r.pendingFor(ctx, tc.ID)
+	if err != nil {
+		return nil, err
 	}
+	defer unlock()
+	usePending := st != nil
 	rec, consumed, err := r.buildRecord(ctx, tc, state, st)
 	if err != nil {
 		return nil, err
@@ -233,15 +225,11 @@ func (r *Repo) store(ctx context.Context, commit string, object []byte, rec *pro
 	var line []byte
 	signed := signer != nil
 	if signed {
-		env, err := attest.Sign(rec, object, signer)
+		st, err := attest.NewStatement(rec, object)
 		if err != nil {
 			return nil, err
 		}
-		pub, err := signer.PublicKey()
-		if err != nil {
-			return nil, err
-		}
-		b, err := attest.NewBundle(env, pub)
+		b, err := attest.SignToBundle(st, signer)
 		if err != nil {
 			return nil, err
 		}

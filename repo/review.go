@@ -28,15 +28,11 @@ func (r *Repo) Review(ctx context.Context, rev string, rv attest.Review, signer 
 	if rv.Verdict == "" {
 		rv.Verdict = attest.Approved
 	}
-	env, err := attest.SignReview(&rv, c.Raw, signer)
+	st, err := attest.NewReviewStatement(&rv, c.Raw)
 	if err != nil {
 		return nil, err
 	}
-	pub, err := signer.PublicKey()
-	if err != nil {
-		return nil, err
-	}
-	b, err := attest.NewBundle(env, pub)
+	b, err := attest.SignToBundle(st, signer)
 	if err != nil {
 		return nil, err
 	}

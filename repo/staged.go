@@ -15,16 +15,11 @@ func (r *Repo) StagedModels(ctx context.Context) ([]provenance.Author, error) {
 	if r.git.Bare {
 		return nil, ErrBareRepository
 	}
-	st := newStore(r.git.GitDir)
-	unlock, err := st.lock()
+	st, state, unlock, err := r.openPending()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	state, err := st.load()
-	if err != nil {
-		return nil, err
-	}
 	b, err := r.reader(ctx)
 	if err != nil {
 		return nil, err

@@ -69,20 +69,12 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 	if err != nil {
 		return nil, err
 	}
-	usePending := !r.git.Bare && r.git.WorkTree != "" && r.isHead(ctx, c.ID)
-	var st *store
-	state := &pendingState{Files: map[string]*pendingFile{}}
-	if usePending {
-		st = newStore(r.git.GitDir)
-		unlock, err := st.lock()
-		if err != nil {
-			return nil, err
-		}
-		defer unlock()
-		if state, err = st.load(); err != nil {
-			return nil, err
-		}
+	st, state, unlock, err := r.pendingFor(ctx, c.ID)
+	if err != nil {
+		return nil, err
 	}
+	defer unlock()
+	usePending := st != nil
 	rec, consumed, err := r.buildRecord(ctx, c, state, st)
 	if err != nil {
 		return nil, err
@@ -222,4 +214,34 @@ func (r *Repo) isHead(ctx context.Context, id string) bool {
 	}
 	head, _, _, err := b.ReadID("HEAD^{commit}")
 	return err == nil && head == id
+}
+
+// pendingFor opens the pending attribution, locked, when commit is the
+// HEAD of a work tree (only then was it made from the work tree); else it
+// returns an empty state and a nil store. Call unlock when done.
+func (r *Repo) pendingFor(ctx context.Context, commit string) (*store, *pendingState, func(), error) {
+	empty := &pendingState{Files: map[string]*pendingFile{}}
+	if r.git.Bare || r.git.WorkTree == "" || !r.isHead(ctx, commit) {
+		return nil, empty, func() {}, nil
+	}
+	st, state, unlock, err := r.openPending()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return st, state, unlock, nil
+}
+
+// openPending locks and loads the pending attribution.
+func (r *Repo) openPending() (*store, *pendingState, func(), error) {
+	st := newStore(r.git.GitDir)
+	unlock, err := st.lock()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	state, err := st.load()
+	if err != nil {
+		unlock()
+		return nil, nil, nil, err
+	}
+	return st, state, unlock, nil
 }

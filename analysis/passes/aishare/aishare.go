@@ -17,7 +17,6 @@
 package aishare
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"flag"
@@ -273,27 +272,12 @@ func (s *engineSource) Lines(filename string) ([]Line, error) {
 	if err != nil {
 		return out, nil
 	}
-	rel = filepath.ToSlash(rel)
-	lines, err := er.a.File(rel)
-	if err != nil {
-		return out, nil // not committed yet
-	}
-	head, err := er.r.ReadFile(ctx, er.a.Commit, rel)
+	lines, err := er.a.WorkingLines(filepath.ToSlash(rel), data)
 	if err != nil {
 		return nil, err
 	}
-	m := diff.Map(diff.Lines(head), work)
-	if bytes.Equal(head, data) {
-		m = nil
-	}
-	for i := range out {
-		j := i
-		if m != nil {
-			j = m[i]
-		}
-		if j >= 0 && j < len(lines) {
-			out[i] = Line{Class: lines[j].Class, Signed: lines[j].Evidence == attribution.Signed}
-		}
+	for i, l := range lines {
+		out[i] = Line{Class: l.Class, Signed: l.Evidence == attribution.Signed}
 	}
 	return out, nil
 }
