@@ -278,12 +278,13 @@ func (a *Analysis) recordOf(id string) (*provenance.Record, Evidence) {
 
 // lineOf attributes one line origin.
 func (a *Analysis) lineOf(o origin) (provenance.Author, provenance.Class, Evidence) {
-	if o.C == boundary {
+	if o.S == boundary {
 		return provenance.Author{}, "", ""
 	}
-	at := a.attrOf(o.C)
+	src := a.blame.Sources[o.S]
+	at := a.attrOf(src.C)
 	if at.rec != nil {
-		if f := at.files[git.Quote(a.blame.Paths[o.P])]; f != nil {
+		if f := at.files[git.Quote(a.blame.Paths[src.P])]; f != nil {
 			i := sort.Search(len(f.Spans), func(i int) bool { return f.Spans[i].End >= int(o.N) })
 			if i < len(f.Spans) && f.Spans[i].Start <= int(o.N) {
 				s := f.Spans[i]
@@ -307,9 +308,10 @@ func (a *Analysis) File(p string) ([]Line, error) {
 	for i, o := range f.Lines {
 		au, cl, ev := a.lineOf(o)
 		l := Line{Line: i + 1, Author: au, Class: cl, Evidence: ev}
-		if o.C != boundary {
-			l.Commit = a.blame.Commits[o.C].ID
-			l.Path = a.blame.Paths[o.P]
+		if o.S != boundary {
+			src := a.blame.Sources[o.S]
+			l.Commit = a.blame.Commits[src.C].ID
+			l.Path = a.blame.Paths[src.P]
 			l.OrigLine = int(o.N)
 		}
 		out[i] = l
@@ -337,7 +339,7 @@ func (a *Analysis) tallyFiles(files map[string]*fileState) provenance.Count {
 			continue
 		}
 		for _, o := range f.Lines {
-			if o.C == boundary {
+			if o.S == boundary {
 				continue
 			}
 			_, cl, _ := a.lineOf(o)

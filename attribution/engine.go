@@ -14,12 +14,17 @@ import (
 	"github.com/hallmark-dev/hallmark/internal/git"
 )
 
-// origin is where a line came from: the commit that added it (an index
-// into the commit table, -1 for a line older than the range), the file's
-// path in that commit (an index into the path table) and its line number
-// there.
+// origin is where a line came from: S, an index into the table of
+// (commit, path) sources (-1 for a line older than the range), and its
+// line number in that commit's version of that file. Eight bytes a line:
+// the replay copies these arrays for every file each commit changes.
 type origin struct {
-	C, P, N int32
+	S, N int32
+}
+
+// Source is a commit and the path a file had in it.
+type Source struct {
+	C, P int32 // indexes into Blame.Commits and Blame.Paths
 }
 
 // boundary marks lines from before the range (--since).
@@ -54,10 +59,12 @@ type Blame struct {
 	Since   string // the range's boundary commit, if any
 	Commits []CommitMeta
 	Paths   []string
+	Sources []Source
 	Files   map[string]*fileState
 }
 
 type engine struct {
+	sources map[Source]int32
 	g       *git.Repo
 	batch   *git.Batch
 	b       *Blame
@@ -82,6 +89,18 @@ func (e *engine) commitIndex(c *git.Commit) int32 {
 	return i
 }
 
+// source returns the index of (commit, path) in the source table.
+func (e *engine) source(ci, pi int32) int32 {
+	k := Source{C: ci, P: pi}
+	if i, ok := e.sources[k]; ok {
+		return i
+	}
+	i := int32(len(e.b.Sources))
+	e.b.Sources = append(e.b.Sources, k)
+	e.sources[k] = i
+	return i
+}
+
 func (e *engine) path(p string) int32 {
 	if i, ok := e.pathIdx[p]; ok {
 		return i
@@ -103,7 +122,7 @@ type replayOptions struct {
 
 // replay computes the line origins of rev's tree.
 func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions) (*Blame, error) {
-	e := &engine{g: g, batch: batch, b: &Blame{Commit: o.rev, Since: o.since}, index: map[string]int32{},
+	e := &engine{sources: map[Source]int32{}, g: g, batch: batch, b: &Blame{Commit: o.rev, Since: o.since}, index: map[string]int32{},
 		pathIdx: map[string]int32{}, states: map[string]*treeState{}, inRange: map[string]bool{},
 		onTag: o.onTag, tags: o.tags}
 	if o.onStart != nil {
@@ -185,7 +204,7 @@ func (e *engine) oldFile(parent string, files map[string]*fileState, path string
 	n := git.CountLines(data)
 	fs := &fileState{Lines: make([]origin, n)}
 	for i := range fs.Lines {
-		fs.Lines[i] = origin{C: boundary, N: int32(i + 1)}
+		fs.Lines[i] = origin{S: boundary, N: int32(i + 1)}
 	}
 	return fs, nil
 }
@@ -272,11 +291,11 @@ func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
 		if n < 0 {
 			return fmt.Errorf("attribution: commit %s: %s: the diff removes more lines than the file had", c.ID, f.Path)
 		}
-		pi := e.path(f.Path)
+		si := e.source(ci, e.path(f.Path))
 		if len(parents) <= 1 {
 			// The common case, one parent: copy the unchanged runs between
 			// hunks, and give the hunks' lines to this commit.
-			files[f.Path] = &fileState{Lines: spliced(old, f, n, ci, pi)}
+			files[f.Path] = &fileState{Lines: spliced(old, f, n, si)}
 			continue
 		}
 		result := make([]origin, n)
@@ -332,7 +351,7 @@ func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
 		}
 		for ln := 1; ln <= n; ln++ {
 			if !assigned[ln-1] {
-				result[ln-1] = origin{C: ci, P: pi, N: int32(ln)}
+				result[ln-1] = origin{S: si, N: int32(ln)}
 			}
 		}
 		files[f.Path] = &fileState{Lines: result}
@@ -406,7 +425,7 @@ func findDiff(fs []git.FileDiff, path string) *git.FileDiff {
 }
 
 // cacheVersion changes whenever the replay or the cache format does.
-const cacheVersion = 1
+const cacheVersion = 2
 
 func cachePath(gitDir, rev, since string) string {
 	name := fmt.Sprintf("blame-v%d-%s", cacheVersion, rev)
@@ -420,6 +439,7 @@ type cachedBlame struct {
 	Commit, Since string
 	Commits       []CommitMeta
 	Paths         []string
+	Sources       []Source
 	Names         []string
 	Files         []fileState
 }
@@ -434,7 +454,7 @@ func loadCache(path string) (*Blame, error) {
 	if err := gob.NewDecoder(f).Decode(&cb); err != nil {
 		return nil, err
 	}
-	b := &Blame{Commit: cb.Commit, Since: cb.Since, Commits: cb.Commits, Paths: cb.Paths, Files: map[string]*fileState{}}
+	b := &Blame{Commit: cb.Commit, Since: cb.Since, Commits: cb.Commits, Paths: cb.Paths, Sources: cb.Sources, Files: map[string]*fileState{}}
 	for i, n := range cb.Names {
 		fs := cb.Files[i]
 		b.Files[n] = &fs
@@ -443,7 +463,7 @@ func loadCache(path string) (*Blame, error) {
 }
 
 func saveCache(path string, b *Blame) error {
-	cb := cachedBlame{Commit: b.Commit, Since: b.Since, Commits: b.Commits, Paths: b.Paths}
+	cb := cachedBlame{Commit: b.Commit, Since: b.Since, Commits: b.Commits, Paths: b.Paths, Sources: b.Sources}
 	for n := range b.Files {
 		cb.Names = append(cb.Names, n)
 	}
@@ -573,8 +593,8 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 
 // spliced builds a file's new line origins from its old ones and a -U0
 // diff: runs of unchanged lines are copied, added lines belong to commit
-// ci.
-func spliced(old *fileState, f *git.FileDiff, n int, ci, pi int32) []origin {
+// source si.
+func spliced(old *fileState, f *git.FileDiff, n int, si int32) []origin {
 	out := make([]origin, 0, n)
 	var src []origin
 	if old != nil && !old.Binary {
@@ -593,7 +613,7 @@ func spliced(old *fileState, f *git.FileDiff, n int, ci, pi int32) []origin {
 			oi = upto
 		}
 		for k := 0; k < h.NewLines; k++ {
-			out = append(out, origin{C: ci, P: pi, N: int32(h.NewStart + k)})
+			out = append(out, origin{S: si, N: int32(h.NewStart + k)})
 		}
 		oi += h.OldLines
 	}
@@ -608,7 +628,7 @@ func spliced(old *fileState, f *git.FileDiff, n int, ci, pi int32) []origin {
 			if ol, ok := f.OldLine(ln); ok && ol >= 1 && ol <= len(src) {
 				out = append(out, src[ol-1])
 			} else {
-				out = append(out, origin{C: ci, P: pi, N: int32(ln)})
+				out = append(out, origin{S: si, N: int32(ln)})
 			}
 		}
 	}

@@ -61,7 +61,7 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 	rep.Files = len(files)
 	for _, p := range files {
 		for _, o := range a.blame.Files[p].Lines {
-			if o.C == boundary {
+			if o.S == boundary {
 				continue
 			}
 			au, cl, ev := a.lineOf(o)
