@@ -126,14 +126,32 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingSta
 		return len(rec.Authors) - 1
 	}
 	consumed := false
+	// Every file's new content in one round trip of the cat-file process.
+	var names []string
+	for _, f := range files {
+		if !f.Gitlink {
+			names = append(names, c.ID+":"+f.Path)
+		}
+	}
+	b, err := r.reader(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	objs, err := b.ReadMany(names)
+	if err != nil {
+		return nil, false, err
+	}
+	k := 0
 	for _, f := range files {
 		if f.Gitlink {
 			continue
 		}
-		data, err := r.ReadFile(ctx, c.ID, f.Path)
-		if err != nil {
-			return nil, false, err
+		obj := objs[k]
+		k++
+		if obj.Err != nil || obj.Type != "blob" {
+			return nil, false, fmt.Errorf("repo: read %s in %s: %v", f.Path, c.ID, obj.Err)
 		}
+		data := obj.Data
 		sum := sha256.Sum256(data)
 		// A name that is not UTF-8 is written in git's quoted form, which a
 		// JSON record can hold and git.Unquote turns back into the bytes.
