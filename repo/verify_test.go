@@ -215,3 +215,46 @@ func TestVerifyCarriedChain(t *testing.T) {
 		t.Errorf("broken chain verified: %+v", rep.Commits[0])
 	}
 }
+
+// TestVerifyNoteOnVanishedCommit: a carried record whose source commit was
+// garbage-collected (its note survives, the commit does not) fails with a
+// clear problem, and the note of the vanished commit harms nothing else.
+func TestVerifyNoteOnVanishedCommit(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Git("config", "user.name", "Ada Human")
+	g.Git("config", "user.email", "ada@example.com")
+	rp := openRepo(t, g.Dir)
+	k := newTestKey(t, "k")
+	g.Write("README", "r\n")
+	g.Commit("base", "")
+	rp.Stamp(ctx, "HEAD", &StampOptions{Signer: k.signer})
+	// A commit that will vanish: made, stamped, then reset away.
+	g.Write("a.go", gittest.Lines("m", 3))
+	rp.Checkpoint(ctx, CheckpointOptions{Author: testModel})
+	gone := g.Commit("soon gone", "")
+	rp.Stamp(ctx, "HEAD", &StampOptions{Signer: k.signer})
+	g.Git("reset", "-q", "--soft", "HEAD~1")
+	g.Git("commit", "-q", "-m", "recommitted")
+	res, err := rp.Carry(ctx, []string{gone}, "HEAD", &StampOptions{Signer: k.signer})
+	if err != nil || len(res.Record.DerivedFrom) != 1 {
+		t.Fatalf("carry: %v %+v", err, res)
+	}
+	g.Git("reflog", "expire", "--expire=now", "--all")
+	g.Git("gc", "-q", "--prune=now")
+	if _, err := g.TryGit("cat-file", "-e", gone); err == nil {
+		t.Fatal("the commit did not vanish")
+	}
+	rp2 := openRepo(t, g.Dir)
+	rep, err := rp2.Verify(ctx, &VerifyOptions{Keyring: ringOf(t, k)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := rep.Commits[len(rep.Commits)-1]
+	if last.Status != StatusInvalid || !strings.Contains(strings.Join(last.Problems, " "), "no longer exists") {
+		t.Errorf("carried record from a vanished commit: %+v", last)
+	}
+	if rep.Commits[0].Status != StatusVerified {
+		t.Errorf("the other commit: %+v", rep.Commits[0])
+	}
+}
