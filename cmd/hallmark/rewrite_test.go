@@ -209,6 +209,25 @@ func TestRewritesKeepAttribution(t *testing.T) {
 		}
 		w.check("HEAD", "HEAD~1", "HEAD~2")
 	})
+	t.Run("interactive fixup", func(t *testing.T) {
+		w := newWorld(t)
+		w.edit("M", "a.go", "M1", "M2")
+		w.commit("one")
+		w.edit("H", "a.go", "M1", "M2", "H3")
+		w.commit("fixup! one")
+		w.edit("M", "b.go", "M b")
+		w.commit("two")
+		cmd := exec.Command("git", "rebase", "-q", "-i", "--autosquash", "HEAD~3")
+		cmd.Dir = w.g.Dir
+		cmd.Env = append(gittest.Env(t.TempDir()), "GIT_SEQUENCE_EDITOR=true", "GIT_EDITOR=true")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("rebase --autosquash: %v\n%s", err, out)
+		}
+		if got := strings.Fields(w.git("log", "--format=%s", "-2")); !slices.Equal(got, []string{"two", "one"}) {
+			t.Fatalf("history after fixup: %v", got)
+		}
+		w.check("HEAD", "HEAD~1")
+	})
 	t.Run("cherry-pick", func(t *testing.T) {
 		w := newWorld(t)
 		w.git("checkout", "-q", "-b", "feature")
