@@ -106,7 +106,10 @@ func (r *Repo) AddNotes(ctx context.Context, lines map[string][][]byte, message 
 		if err != nil || !changed {
 			return err
 		}
-		_, err = r.git.OutputStdin(ctx, in, "fast-import", "--quiet", "--done")
+		// unpackLimit=1 keeps even a one-note import as a small pack rather
+		// than running unpack-objects after it; git's automatic maintenance
+		// after commits consolidates small packs.
+		_, err = r.git.OutputStdin(ctx, in, "-c", "fastimport.unpackLimit=1", "fast-import", "--quiet", "--done")
 		if err == nil {
 			return nil
 		}
