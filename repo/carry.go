@@ -65,7 +65,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 		return nil, err
 	}
 	// What each source says, file by file.
-	var files map[string][]sourceFile = map[string][]sourceFile{}
+	files := map[string][]sourceFile{}
 	var refs []provenance.Ref
 	for _, s := range sources {
 		sid, err := r.git.ResolveCommit(ctx, s)

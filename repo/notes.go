@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
 )
 
 // NotesRef holds the envelopes: one note per commit, one envelope a line

@@ -111,6 +111,27 @@ cannot be read is an error, and its edits are covered by the next checkpoint.`,
 	return cmd
 }
 
+// argOr returns the first argument, or def when there is none.
+func argOr(args []string, def string) string {
+	if len(args) > 0 {
+		return args[0]
+	}
+	return def
+}
+
+// requireSigner is stampSigner for commands that cannot work unsigned:
+// no key is a usage error that says what to pass.
+func requireSigner(ctx context.Context, r *repo.Repo, key, what string) (attestSignerVerifier, error) {
+	s, err := stampSigner(ctx, r, key)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return nil, usagef("%s must be signed: pass --key (or set git config hallmark.key)", what)
+	}
+	return s, nil
+}
+
 // stampSigner returns the signer of --key or git config hallmark.key, or
 // nil when neither is set.
 func stampSigner(ctx context.Context, r *repo.Repo, key string) (attestSignerVerifier, error) {
@@ -148,10 +169,7 @@ from its conventions: how an existing history is adopted.
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			rev := "HEAD"
-			if len(args) == 1 {
-				rev = args[0]
-			}
+			rev := argOr(args, "HEAD")
 			r, err := repo.Open(ctx, ".")
 			if err != nil {
 				return err

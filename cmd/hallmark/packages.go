@@ -170,21 +170,15 @@ the bundle and tag the release after.
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
+			dir := argOr(args, ".")
 			r, err := repo.Open(ctx, dir)
 			if err != nil {
 				return err
 			}
 			defer r.Close()
-			signer, err := stampSigner(ctx, r, key)
+			signer, err := requireSigner(ctx, r, key, "a bundle")
 			if err != nil {
 				return err
-			}
-			if signer == nil {
-				return usagef("a bundle must be signed: pass --key (or set git config hallmark.key)")
 			}
 			out, err := analysis.WriteBundle(ctx, r, dir, signer)
 			if err != nil {

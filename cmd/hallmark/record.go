@@ -26,10 +26,7 @@ Cursor, aider, Copilot, Assisted-by:, ...) are attributed to that model as
   hallmark record --canonical | hallmark attest sign --key k.key --record -`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rev := "HEAD"
-			if len(args) == 1 {
-				rev = args[0]
-			}
+			rev := argOr(args, "HEAD")
 			r, err := repo.Open(cmd.Context(), ".")
 			if err != nil {
 				return err

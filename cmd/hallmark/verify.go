@@ -188,21 +188,15 @@ review for AI lines under given paths.
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			rev := "HEAD"
-			if len(args) == 1 {
-				rev = args[0]
-			}
+			rev := argOr(args, "HEAD")
 			r, err := repo.Open(ctx, ".")
 			if err != nil {
 				return err
 			}
 			defer r.Close()
-			signer, err := stampSigner(ctx, r, key)
+			signer, err := requireSigner(ctx, r, key, "a review")
 			if err != nil {
 				return err
-			}
-			if signer == nil {
-				return usagef("a review must be signed: pass --key (or set git config hallmark.key)")
 			}
 			rv, err := r.Review(ctx, rev, attest.Review{Verdict: verdict, Comment: comment, Paths: paths}, signer)
 			if err != nil {
