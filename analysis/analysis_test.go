@@ -40,8 +40,6 @@ func write(t *testing.T, g *gittest.Repo, files map[string]string) {
 func diamond(t *testing.T) (*gittest.Repo, *repo.Repo) {
 	ctx := context.Background()
 	g := gittest.New(t)
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	write(t, g, map[string]string{
 		"go.mod": "module example.com/diamond\n\ngo 1.22\n",
 		"a/a.go": "package a\n\nimport (\n\t_ \"example.com/diamond/b\"\n\t_ \"example.com/diamond/c\"\n)\n",

@@ -22,8 +22,6 @@ var model = provenance.Author{Kind: provenance.Model, ModelID: "anthropic/claude
 func evidenceRepo(t *testing.T) (*gittest.Repo, *repo.Repo, *attest.Keyring) {
 	ctx := context.Background()
 	g := gittest.New(t)
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	rp, err := repo.Open(ctx, g.Dir)
 	if err != nil {
 		t.Fatal(err)

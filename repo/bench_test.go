@@ -38,8 +38,6 @@ func BenchmarkCommit50of10k(b *testing.B) {
 			if _, err := histgen.Generate(g.Dir, histgen.Options{Commits: 2, Files: 10000}); err != nil {
 				b.Fatal(err)
 			}
-			g.Git("config", "user.name", "Ada Human")
-			g.Git("config", "user.email", "ada@example.com")
 			rp := openRepo(b, g.Dir)
 			var signer signature.SignerVerifier
 			if mode != "plain" && mode != "hooks-unsigned" {
@@ -178,8 +176,6 @@ func stamped10k(b *testing.B) (*gittest.Repo, testKey) {
 	if _, err := histgen.Generate(dir, histgen.Options{Commits: 10000, Files: 500, MergeEvery: 0}); err != nil {
 		b.Fatal(err)
 	}
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	k := newTestKey(b, "ci")
 	rp, err := Open(context.Background(), dir)
 	if err != nil {

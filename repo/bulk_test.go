@@ -53,8 +53,6 @@ func TestBulkRecordsMatchSingle(t *testing.T) {
 func TestStampRangeThenVerify(t *testing.T) {
 	ctx := context.Background()
 	g := generated(t, histgen.Options{Commits: 40, Files: 20, MergeEvery: 9, RenameEvery: 5})
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	rp := openRepo(t, g.Dir)
 	k := newTestKey(t, "ci")
 	n, err := rp.StampRange(ctx, []string{"HEAD"}, &StampOptions{Signer: k.signer})

@@ -40,8 +40,6 @@ func lineTruth(rec *provenance.Record, path string) map[int]string {
 func TestCaptureStampPartialStaging(t *testing.T) {
 	ctx := context.Background()
 	g := gittest.New(t)
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	g.Write("b.txt", gittest.Lines("b", 3))
 	g.Commit("initial", "")
 	rp := openRepo(t, g.Dir)
@@ -125,8 +123,6 @@ func TestCaptureStampPartialStaging(t *testing.T) {
 func TestCaptureNewDeletedRenamedBinary(t *testing.T) {
 	ctx := context.Background()
 	g := gittest.New(t)
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	g.Write("old.txt", gittest.Lines("o", 4))
 	g.Write("gone.txt", "x\n")
 	g.Commit("initial", "")

@@ -51,8 +51,6 @@ func statuses(rep *VerifyReport) []string {
 func TestVerifyHistory(t *testing.T) {
 	ctx := context.Background()
 	g := gittest.New(t)
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	rp := openRepo(t, g.Dir)
 	alice := newTestKey(t, "alice")
 	mallory := newTestKey(t, "mallory")
@@ -123,8 +121,6 @@ func TestVerifyHistory(t *testing.T) {
 func TestVerifyRejectsForgedRecords(t *testing.T) {
 	ctx := context.Background()
 	g := gittest.New(t)
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	rp := openRepo(t, g.Dir)
 	alice := newTestKey(t, "alice")
 	g.Write("a.go", gittest.Lines("a", 5))
@@ -177,8 +173,6 @@ func TestVerifyRejectsForgedRecords(t *testing.T) {
 func TestVerifyCarriedChain(t *testing.T) {
 	ctx := context.Background()
 	g := gittest.New(t)
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	rp := openRepo(t, g.Dir)
 	dev, ci := newTestKey(t, "dev"), newTestKey(t, "ci")
 	g.Write("README", "r\n")
@@ -222,8 +216,6 @@ func TestVerifyCarriedChain(t *testing.T) {
 func TestVerifyNoteOnVanishedCommit(t *testing.T) {
 	ctx := context.Background()
 	g := gittest.New(t)
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	rp := openRepo(t, g.Dir)
 	k := newTestKey(t, "k")
 	g.Write("README", "r\n")

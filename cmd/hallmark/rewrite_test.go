@@ -29,8 +29,6 @@ const model = "anthropic/claude-opus-4-5-20251101"
 
 func newWorld(t *testing.T) *world {
 	g := gittest.New(t)
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	w := &world{t: t, g: g}
 	g.Write("README", "H readme\n")
 	g.Commit("initial", "")

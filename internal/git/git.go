@@ -65,9 +65,6 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Command returns a git command for streaming its output; see command.
-func (r *Repo) Command(ctx context.Context, args ...string) *exec.Cmd { return r.command(ctx, args...) }
-
 // command builds a git command with settings that keep its output stable
 // whatever the user's configuration says.
 func (r *Repo) command(ctx context.Context, args ...string) *exec.Cmd {

@@ -51,17 +51,8 @@ func (r *Repo) log(ctx context.Context, args []string, stdin []byte, each func(*
 	full = append(full, "--")
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := r.command(ctx, full...)
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	stdout, err := cmd.StdoutPipe()
+	stdout, wait, err := r.stream(ctx, stdin, full)
 	if err != nil {
-		return err
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
 		return err
 	}
 	var last string
@@ -82,15 +73,38 @@ func (r *Repo) log(ctx context.Context, args []string, stdin []byte, each func(*
 		}
 		return each(e)
 	})
-	if perr != nil {
-		cancel()
-		_ = cmd.Wait()
-		return perr
+	return wait(perr, cancel)
+}
+
+// stream starts git with stdin (nil for none) and returns its standard
+// output and a function that, given the reader's error, stops git if that
+// error is set and otherwise waits for it and reports its failure.
+func (r *Repo) stream(ctx context.Context, stdin []byte, args []string) (io.Reader, func(error, context.CancelFunc) error, error) {
+	cmd := r.command(ctx, args...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
 	}
-	if err := cmd.Wait(); err != nil {
-		return &Error{Args: full, Stderr: stderr.String(), Err: err}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	wait := func(readErr error, cancel context.CancelFunc) error {
+		if readErr != nil {
+			cancel()
+			_ = cmd.Wait()
+			return readErr
+		}
+		if err := cmd.Wait(); err != nil {
+			return &Error{Args: args, Stderr: stderr.String(), Err: err}
+		}
+		return nil
+	}
+	return stdout, wait, nil
 }
 
 // ParseLog splits a log stream written with logFormat into commits and
@@ -181,15 +195,8 @@ func (r *Repo) DiffPairs(ctx context.Context, pairs [][2]string, each func(commi
 		"--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := r.command(ctx, args...)
-	cmd.Stdin = &in
-	stdout, err := cmd.StdoutPipe()
+	stdout, wait, err := r.stream(ctx, in.Bytes(), args)
 	if err != nil {
-		return err
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
 		return err
 	}
 	br := bufio.NewReaderSize(stdout, 1<<16)
@@ -231,13 +238,8 @@ func (r *Repo) DiffPairs(ctx context.Context, pairs [][2]string, each func(commi
 	if perr == nil {
 		perr = flush()
 	}
-	if perr != nil {
-		cancel()
-		_ = cmd.Wait()
-		return perr
-	}
-	if err := cmd.Wait(); err != nil {
-		return &Error{Args: args, Stderr: stderr.String(), Err: err}
+	if err := wait(perr, cancel); err != nil {
+		return err
 	}
 	if n != len(pairs) {
 		return fmt.Errorf("git: diff-tree answered %d of %d pairs", n, len(pairs))

@@ -38,6 +38,10 @@ func New(t testing.TB) *Repo {
 	r := &Repo{t: t, Dir: dir, env: Env(t.TempDir())}
 	r.Git("init", "-q", "-b", "main")
 	r.Git("config", "core.autocrlf", "false")
+	// The same person in the config, for what reads user.name (checkpoints,
+	// notes commits), as in the environment, for what git itself writes.
+	r.Git("config", "user.name", "Ada Human")
+	r.Git("config", "user.email", "ada@example.com")
 	return r
 }
 

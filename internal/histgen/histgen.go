@@ -226,12 +226,3 @@ func (g *gen) merge(parent, i int) int {
 	}
 	return g.mark
 }
-
-// Lines counts lines in content as git does.
-func Lines(data []byte) int {
-	n := bytes.Count(data, []byte("\n"))
-	if len(data) > 0 && data[len(data)-1] != '\n' {
-		n++
-	}
-	return n
-}

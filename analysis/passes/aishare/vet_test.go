@@ -24,8 +24,6 @@ func TestGoVet(t *testing.T) {
 		t.Fatalf("build: %v %s", err, out)
 	}
 	g := gittest.New(t)
-	g.Git("config", "user.name", "Ada Human")
-	g.Git("config", "user.email", "ada@example.com")
 	g.Write("go.mod", "module example.com/diamond\n\ngo 1.22\n")
 	g.Write("a/a.go", "package a\n\nimport (\n\t_ \"example.com/diamond/b\"\n\t_ \"example.com/diamond/c\"\n)\n")
 	g.Write("b/b.go", "package b\n\nimport _ \"example.com/diamond/d\"\n")
