@@ -106,16 +106,44 @@ func (r *Repo) AddNotes(ctx context.Context, lines map[string][][]byte, message 
 		if err != nil || !changed {
 			return err
 		}
-		// unpackLimit=1 keeps even a one-note import as a small pack rather
-		// than running unpack-objects after it; git's automatic maintenance
-		// after commits consolidates small packs.
-		_, err = r.git.OutputStdin(ctx, in, "-c", "fastimport.unpackLimit=1", "fast-import", "--quiet", "--done")
+		if imp := r.importer; imp != nil {
+			r.importer = nil
+			_, err = imp.Finish(in)
+		} else {
+			_, err = r.git.OutputStdin(ctx, in, notesImportArgs...)
+		}
 		if err == nil {
 			return nil
 		}
 		lastErr = err
 	}
 	return fmt.Errorf("repo: notes kept moving while writing them: %w", lastErr)
+}
+
+// notesImportArgs run fast-import for a notes commit. unpackLimit=1 keeps
+// even a one-note import as a small pack rather than running
+// unpack-objects after it; git's automatic maintenance after commits
+// consolidates small packs.
+var notesImportArgs = []string{"-c", "fastimport.unpackLimit=1", "fast-import", "--quiet", "--done"}
+
+// startNotesImport starts the fast-import of the next notes write now, so
+// that its start-up overlaps the work that computes the note; call
+// endNotesImport when the write is done or given up. Failing to start it is not an error: the write
+// starts its own.
+func (r *Repo) startNotesImport(ctx context.Context) {
+	if r.importer == nil {
+		r.importer, _ = r.git.Start(ctx, notesImportArgs...)
+	}
+}
+
+// endNotesImport ends a fast-import that startNotesImport started and no
+// write used. Told it is done, it exits cleanly and leaves no temporary
+// pack behind.
+func (r *Repo) endNotesImport() {
+	if r.importer != nil {
+		r.importer.Finish([]byte("done\n"))
+		r.importer = nil
+	}
 }
 
 // notesImport builds the fast-import stream of one notes commit.

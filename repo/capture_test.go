@@ -1,8 +1,10 @@
 package repo
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -187,5 +189,73 @@ func TestCaptureErrors(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(p); string(b) != "{garbage" {
 		t.Error("corrupt pending file was overwritten")
+	}
+}
+
+// TestStampHeadDiff checks the post-commit hook's way in: the diff that
+// HeadDiffCommand printed while hallmark started is used when it is the
+// stamped commit's, and ignored when it is another commit's. No fast-import
+// started ahead of the write is left behind, used or not.
+func TestStampHeadDiff(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write("a.txt", gittest.Lines("a", 3))
+	g.Commit("initial", "")
+	headDiff := func() []byte {
+		out, err := exec.Command("sh", "-c", "cd \"$1\" && "+HeadDiffCommand(), "sh", g.Dir).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	g.Write("a.txt", gittest.Lines("a", 3)+"a 4\n")
+	g.Write("b.txt", "b 1\nb 2\n")
+	first := g.Commit("two files", "")
+	firstDiff := headDiff()
+	if !bytes.HasPrefix(firstDiff, []byte(first+"\n")) || !bytes.Contains(firstDiff, []byte("index ")) {
+		t.Fatalf("HeadDiffCommand printed:\n%s", firstDiff)
+	}
+	g.Write("a.txt", gittest.Lines("a", 3)+"a 4\na 5\n")
+	second := g.Commit("one more line", "")
+
+	rp := openRepo(t, g.Dir)
+	want, err := rp.Record(ctx, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another commit's diff is not taken for this one's.
+	res, err := rp.Stamp(ctx, second, &StampOptions{HeadDiff: bytes.NewReader(firstDiff)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, res.Record); diff != "" {
+		t.Errorf("with a stale head diff (-want +got)\n%s", diff)
+	}
+	// The commit's own diff is what the record is made of: here the first
+	// commit's diff under the second's name, to see that it is read.
+	relabelled := append([]byte(second+"\n"), firstDiff[len(first)+1:]...)
+	res, err = rp.Stamp(ctx, second, &StampOptions{HeadDiff: bytes.NewReader(relabelled), Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lineTruth(res.Record, "b.txt"); len(got) != 2 {
+		t.Errorf("the head diff given was not used: b.txt lines %v", got)
+	}
+	res, err = rp.Stamp(ctx, second, &StampOptions{HeadDiff: bytes.NewReader(headDiff()), Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, res.Record); diff != "" {
+		t.Errorf("with the commit's head diff (-want +got)\n%s", diff)
+	}
+	// An unused fast-import (the record exists already) exits cleanly.
+	if res, err := rp.Stamp(ctx, second, nil); err != nil || !res.Existing {
+		t.Fatalf("third stamp: %+v %v", res, err)
+	}
+	packs, _ := os.ReadDir(filepath.Join(g.Dir, ".git", "objects", "pack"))
+	for _, p := range packs {
+		if strings.HasPrefix(p.Name(), "tmp_") {
+			t.Errorf("left behind: %s", p.Name())
+		}
 	}
 }

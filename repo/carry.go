@@ -60,7 +60,11 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 	}
 	defer unlock()
 	usePending := st != nil
-	rec, consumed, err := r.buildRecord(ctx, tc, state, st)
+	added, err := r.Added(ctx, tc)
+	if err != nil {
+		return nil, err
+	}
+	rec, consumed, err := r.buildRecord(ctx, tc, added, state, st)
 	if err != nil {
 		return nil, err
 	}

@@ -10,8 +10,12 @@ import (
 	"strings"
 )
 
-// hookMarker identifies hooks hallmark wrote.
-const hookMarker = "# hallmark hook v1"
+// hookMarker identifies hooks hallmark wrote, whatever their version;
+// hookVersion is the version written now.
+const (
+	hookMarker  = "# hallmark hook"
+	hookVersion = hookMarker + " v2"
+)
 
 // chainedSuffix names the hook that was there before ours; ours runs it
 // first, with the same arguments and input.
@@ -34,9 +38,21 @@ type InitResult struct {
 }
 
 var hookScripts = map[string]string{
-	"post-commit":        `"$HALLMARK" hook post-commit || echo "hallmark: post-commit stamp failed; run 'hallmark stamp' to retry" >&2`,
-	"post-rewrite":       `"$HALLMARK" hook post-rewrite "$1" <"$input" || echo "hallmark: carrying records failed; run 'hallmark carry' to retry" >&2`,
-	"prepare-commit-msg": `"$HALLMARK" hook prepare-commit-msg "$@" || true`,
+	// git computes HEAD's diff while hallmark starts; inside a rebase
+	// there is nothing to do (post-rewrite carries the records at its end).
+	"post-commit": `gd="${GIT_DIR:-.git}"
+if [ -d "$gd/rebase-merge" ] || [ -d "$gd/rebase-apply" ]; then exit 0; fi
+` + HeadDiffCommand() + ` 2>/dev/null | "$HALLMARK" hook post-commit --head-diff || echo "hallmark: post-commit stamp failed; run 'hallmark stamp' to retry" >&2`,
+	"post-rewrite": `"$HALLMARK" hook post-rewrite "$1" <"$input" || echo "hallmark: carrying records failed; run 'hallmark carry' to retry" >&2`,
+	// hallmark has nothing to do here without a merge message to look at
+	// (MERGE_MSG) or captured lines, or with Assisted-by switched off. A
+	// .git that is not a directory (a submodule) is left to hallmark.
+	"prepare-commit-msg": `gd="${GIT_DIR:-.git}"
+if [ -d "$gd" ] && [ ! -f "$gd/MERGE_MSG" ]; then
+	[ -f "$gd/hallmark/pending.json" ] || exit 0
+	[ "$(git config --bool hallmark.assistedBy 2>/dev/null)" != false ] || exit 0
+fi
+"$HALLMARK" hook prepare-commit-msg "$@" || true`,
 }
 
 // Init installs the hooks, idempotently. It honours core.hooksPath, and
@@ -103,7 +119,7 @@ func (r *Repo) Init(ctx context.Context, opts *InitOptions) (*InitResult, error)
 
 func hookScript(name, bin string) string {
 	var b strings.Builder
-	b.WriteString("#!/bin/sh\n" + hookMarker + ": written by `hallmark init`, safe to run again.\n")
+	b.WriteString("#!/bin/sh\n" + hookVersion + ": written by `hallmark init`, safe to run again.\n")
 	b.WriteString("# A hook that was here before is kept as " + name + chainedSuffix + " and runs first.\n")
 	fmt.Fprintf(&b, "HALLMARK=\"${HALLMARK:-%s}\"\n", strings.ReplaceAll(bin, `"`, `\"`))
 	if name == "post-rewrite" {

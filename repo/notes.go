@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/hallmark-dev/hallmark/internal/git"
 )
 
 // NotesRef holds the envelopes: one note per commit, one envelope a line
@@ -95,14 +97,4 @@ func (r *Repo) NotedCommits(ctx context.Context) (map[string]string, error) {
 	return m, nil
 }
 
-func isHexID(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func isHexID(s string) bool { return git.IsObjectID(s) }

@@ -195,13 +195,22 @@ func (s *store) load() (*pendingState, error) {
 }
 
 // save writes the state atomically and removes snapshots nothing uses.
+// With no file left, pending.json is removed: its absence is what tells
+// the prepare-commit-msg hook, without starting hallmark, that nothing
+// captured is waiting.
 func (s *store) save(st *pendingState) error {
-	b, err := json.MarshalIndent(st, "", " ")
-	if err != nil {
-		return err
-	}
-	if err := writeAtomic(filepath.Join(s.dir, "pending.json"), b); err != nil {
-		return err
+	if len(st.Files) == 0 {
+		if err := os.Remove(filepath.Join(s.dir, "pending.json")); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	} else {
+		b, err := json.MarshalIndent(st, "", " ")
+		if err != nil {
+			return err
+		}
+		if err := writeAtomic(filepath.Join(s.dir, "pending.json"), b); err != nil {
+			return err
+		}
 	}
 	used := map[string]bool{}
 	for _, f := range st.Files {

@@ -1,9 +1,11 @@
 package repo
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -19,6 +21,9 @@ type Repo struct {
 	git    *git.Repo
 	batch  *git.Batch
 	config map[string]string
+	// importer is a fast-import started ahead of a notes write (see
+	// startNotesImport); nil when none is waiting.
+	importer *git.Started
 }
 
 // Open opens the repository containing dir.
@@ -35,6 +40,7 @@ func (r *Repo) Git() *git.Repo { return r.git }
 
 // Close stops the git processes the repository holds.
 func (r *Repo) Close() error {
+	r.endNotesImport()
 	if r.batch != nil {
 		return r.batch.Close()
 	}
@@ -93,7 +99,6 @@ func (r *Repo) ReadFile(ctx context.Context, commit, path string) ([]byte, error
 // Added returns what commit c adds, file by file (see the package comment
 // for merges and root commits).
 func (r *Repo) Added(ctx context.Context, c *git.Commit) ([]git.FileDiff, error) {
-	diffArgs := []string{"diff-tree", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"}
 	if len(c.Parents) == 0 {
 		out, err := r.git.Output(ctx, append(diffArgs, "--root", c.ID)...)
 		if err != nil {
@@ -118,6 +123,36 @@ func (r *Repo) Added(ctx context.Context, c *git.Commit) ([]git.FileDiff, error)
 		result = intersect(result, files)
 	}
 	return result, nil
+}
+
+// diffArgs say what a commit adds, file by file, in the form ParseDiff
+// reads. --full-index names each file's new content by its full id, so
+// that it is read by id rather than looked up by path again.
+var diffArgs = []string{"diff-tree", "-p", "-U0", "-M", "--full-index", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"}
+
+// HeadDiffCommand is the git command line, for a shell, whose output
+// [StampOptions.HeadDiff] takes: the diff of HEAD against its parent,
+// headed by HEAD's id. The post-commit hook starts it beside hallmark, so
+// that git computes the diff while hallmark starts up.
+func HeadDiffCommand() string {
+	args := append(append([]string{"LC_ALL=C", "git"}, git.StableArgs()...), diffArgs...)
+	return strings.Join(append(args, "--root", "HEAD"), " ")
+}
+
+// addedFrom is Added for a commit whose diff was computed already: pre
+// holds HeadDiffCommand's output. The output is used only when it names c
+// and c has at most one parent (for a merge the command gives no diff);
+// otherwise git is asked again.
+func (r *Repo) addedFrom(ctx context.Context, c *git.Commit, pre io.Reader) ([]git.FileDiff, error) {
+	if pre == nil || len(c.Parents) > 1 {
+		return r.Added(ctx, c)
+	}
+	br := bufio.NewReader(pre)
+	first, err := br.ReadString('\n')
+	if err != nil || strings.TrimSpace(first) != c.ID {
+		return r.Added(ctx, c)
+	}
+	return git.ParseDiff(br)
 }
 
 // intersect keeps the lines added in both diffs: a merge's own lines.
@@ -153,7 +188,11 @@ func (r *Repo) Record(ctx context.Context, rev string) (*provenance.Record, erro
 	if err != nil {
 		return nil, err
 	}
-	rec, _, err := r.buildRecord(ctx, c, &pendingState{Files: map[string]*pendingFile{}}, nil)
+	files, err := r.Added(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	rec, _, err := r.buildRecord(ctx, c, files, &pendingState{Files: map[string]*pendingFile{}}, nil)
 	return rec, err
 }
 

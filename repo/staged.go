@@ -3,6 +3,8 @@ package repo
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/hallmark-dev/hallmark/internal/diff"
 	"github.com/hallmark-dev/hallmark/internal/git"
@@ -24,16 +26,27 @@ func (r *Repo) StagedModels(ctx context.Context) ([]provenance.Author, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every staged file in one round trip of the cat-file process.
+	paths := slices.Sorted(maps.Keys(state.Files))
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = ":" + git.Unquote(p)
+	}
+	objs, err := b.ReadMany(names)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[int]bool{}
 	var out []provenance.Author
-	for path, f := range state.Files {
-		_, staged, err := b.Read(":" + git.Unquote(path))
-		if errors.Is(err, git.ErrNotFound) {
+	for k, path := range paths {
+		f := state.Files[path]
+		if errors.Is(objs[k].Err, git.ErrNotFound) {
 			continue // not in the index
 		}
-		if err != nil {
-			return nil, err
+		if objs[k].Err != nil {
+			return nil, objs[k].Err
 		}
+		staged := objs[k].Data
 		snap, err := st.snapshot(f.Snapshot)
 		if err != nil {
 			return nil, err

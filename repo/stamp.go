@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/diff"
@@ -21,6 +22,9 @@ type StampOptions struct {
 	// known now. Without it, stamping a stamped commit only adds a signature
 	// to an unsigned record.
 	Force bool
+	// HeadDiff, when set, is the output of [HeadDiffCommand], started
+	// before the stamp: used if it is the diff of the commit stamped.
+	HeadDiff io.Reader
 }
 
 // StampResult is what a stamp stored.
@@ -75,7 +79,13 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 	}
 	defer unlock()
 	usePending := st != nil
-	rec, consumed, err := r.buildRecord(ctx, c, state, st)
+	r.startNotesImport(ctx)
+	defer r.endNotesImport()
+	files, err := r.addedFrom(ctx, c, opts.HeadDiff)
+	if err != nil {
+		return nil, err
+	}
+	rec, consumed, err := r.buildRecord(ctx, c, files, state, st)
 	if err != nil {
 		return nil, err
 	}
@@ -109,11 +119,7 @@ type attestSigner = signature.Signer
 
 // buildRecord attributes the commit's added lines. With a store, captured
 // attribution is used and the committed lines are removed from state.
-func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingState, st *store) (*provenance.Record, bool, error) {
-	files, err := r.Added(ctx, c)
-	if err != nil {
-		return nil, false, err
-	}
+func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileDiff, state *pendingState, st *store) (*provenance.Record, bool, error) {
 	defAuthor, defClass := InferAuthor(c)
 	rec := &provenance.Record{Commit: c.ID, Tree: c.Tree, Parents: c.Parents, Method: provenance.MethodConventions, Recorder: Recorder}
 	authorIdx := func(a provenance.Author) int {
@@ -129,7 +135,11 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, state *pendingSta
 	// Every file's new content in one round trip of the cat-file process.
 	var names []string
 	for _, f := range files {
-		if !f.Gitlink {
+		switch {
+		case f.Gitlink:
+		case f.Blob != "":
+			names = append(names, f.Blob)
+		default: // a rename without change, a mode change
 			names = append(names, c.ID+":"+f.Path)
 		}
 	}

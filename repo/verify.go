@@ -371,7 +371,7 @@ func (v *verifier) commit(j *verifyJob) (CommitVerdict, provenance.Count) {
 		rec := unsigned
 		if rec == nil {
 			var err error
-			if rec, _, err = v.r.buildRecord(v.ctx, c, &pendingState{Files: map[string]*pendingFile{}}, nil); err != nil {
+			if rec, _, err = v.r.buildRecord(v.ctx, c, files, &pendingState{Files: map[string]*pendingFile{}}, nil); err != nil {
 				cv.Problems = append(cv.Problems, "cannot infer attribution: "+err.Error())
 				return cv, count
 			}

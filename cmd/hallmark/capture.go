@@ -328,7 +328,8 @@ func newHook() *cobra.Command {
 		}
 		return opts
 	}
-	cmd.AddCommand(&cobra.Command{
+	var headDiff bool
+	postCommit := &cobra.Command{
 		Use: "post-commit",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := repo.Open(cmd.Context(), ".")
@@ -336,7 +337,15 @@ func newHook() *cobra.Command {
 				return err
 			}
 			defer r.Close()
-			res, what, err := r.PostCommit(cmd.Context(), signerFor(cmd, r))
+			// git's cat-file starts now and loads while the key is read.
+			if _, err := r.Batch(cmd.Context()); err != nil {
+				return err
+			}
+			opts := signerFor(cmd, r)
+			if headDiff {
+				opts.HeadDiff = cmd.InOrStdin()
+			}
+			res, what, err := r.PostCommit(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
@@ -345,7 +354,9 @@ func newHook() *cobra.Command {
 			}
 			return nil
 		},
-	}, &cobra.Command{
+	}
+	postCommit.Flags().BoolVar(&headDiff, "head-diff", false, "standard input is the diff of HEAD, as the hook computes it")
+	cmd.AddCommand(postCommit, &cobra.Command{
 		Use:  "post-rewrite KIND",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -367,6 +378,11 @@ func newHook() *cobra.Command {
 				return err
 			}
 			defer r.Close()
+			// git's cat-file starts now and reads the index while the
+			// configuration is read.
+			if _, err := r.Batch(ctx); err != nil {
+				return err
+			}
 			if err := r.PrepareCommit(ctx); err != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %v\n", err)
 			}

@@ -157,6 +157,39 @@ func TestRewritesKeepAttribution(t *testing.T) {
 			t.Errorf("no Assisted-by trailer:\n%s", msg)
 		}
 	})
+	t.Run("Assisted-by only for staged model lines, and switched off", func(t *testing.T) {
+		w := newWorld(t)
+		w.edit("M", "a.go", "M1", "M2")
+		w.edit("H", "b.go", "H1")
+		w.git("add", "b.go")
+		w.git("commit", "-q", "-m", "human part")
+		w.check("HEAD")
+		if msg := w.git("log", "-1", "--format=%B"); strings.Contains(msg, "Assisted-by") {
+			t.Errorf("Assisted-by without model lines staged:\n%s", msg)
+		}
+		pending := filepath.Join(w.g.Dir, ".git", "hallmark", "pending.json")
+		if _, err := os.Stat(pending); err != nil {
+			t.Fatalf("a.go's model lines are still pending: %v", err)
+		}
+		w.git("config", "hallmark.assistedBy", "false")
+		w.commit("model part")
+		w.check("HEAD")
+		if msg := w.git("log", "-1", "--format=%B"); strings.Contains(msg, "Assisted-by") {
+			t.Errorf("Assisted-by although switched off:\n%s", msg)
+		}
+		// Everything captured is committed: nothing is pending any more,
+		// and the next commit is plain human work by its conventions.
+		if _, err := os.Stat(pending); !os.IsNotExist(err) {
+			t.Errorf("pending.json after everything was committed: %v", err)
+		}
+		w.git("config", "hallmark.assistedBy", "true")
+		w.g.Write("c.go", "H1\nH2\n")
+		w.commit("uncaptured human work")
+		w.check("HEAD")
+		if msg := w.git("log", "-1", "--format=%B"); strings.Contains(msg, "Assisted-by") {
+			t.Errorf("Assisted-by with nothing captured:\n%s", msg)
+		}
+	})
 	t.Run("amend", func(t *testing.T) {
 		w := newWorld(t)
 		w.edit("M", "a.go", "M1", "M2")

@@ -17,9 +17,12 @@ type FileDiff struct {
 	Path    string
 	OldPath string // differs from Path for a rename or copy
 	Binary  bool
-	Gitlink bool  // a submodule: its "line" is a commit id, not text
-	Added   []int // ascending
-	Hunks   []Hunk
+	Gitlink bool // a submodule: its "line" is a commit id, not text
+	// Blob is the id of the file's new content, when the diff was made
+	// with --full-index and changed the content; else empty.
+	Blob  string
+	Added []int // ascending
+	Hunks []Hunk
 	// Deleted is set for a file the diff removes (ParseDiff leaves those
 	// out; ParseDiffAll keeps them).
 	Deleted bool
@@ -116,6 +119,9 @@ func ParseDiffAll(r io.Reader) ([]FileDiff, error) {
 				cur.Created = true
 				cur.OldPath = ""
 			}
+			if bytes.HasPrefix(line, []byte("index ")) {
+				cur.Blob = indexBlob(string(line[len("index "):]))
+			}
 			if bytes.HasSuffix(line, []byte(" 160000")) {
 				cur.Gitlink = true
 			}
@@ -146,6 +152,17 @@ func ParseDiff(r io.Reader) ([]FileDiff, error) {
 		}
 	}
 	return kept, nil
+}
+
+// indexBlob returns the new id of "OLD..NEW [MODE]" when it is a full
+// object id (--full-index), else "".
+func indexBlob(s string) string {
+	s, _, _ = strings.Cut(s, " ")
+	_, id, ok := strings.Cut(s, "..")
+	if !ok || !IsObjectID(id) || strings.Trim(id, "0") == "" {
+		return ""
+	}
+	return id
 }
 
 // headerPaths splits "a/x b/x" when both halves are equal, the common case.

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -33,19 +35,90 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		return nil, fmt.Errorf("git: the git command is not installed: %w", err)
 	}
 	r := &Repo{Dir: dir}
+	if openStandard(r) {
+		return r, nil
+	}
+	if err := askGit(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// askGit fills r in from `git rev-parse`.
+func askGit(ctx context.Context, r *Repo) error {
 	// One process: in a bare repository --show-toplevel fails after the
 	// first two answers are printed, which is all we need there.
 	cmd := r.command(ctx, "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--show-toplevel")
 	out, _ := cmd.Output()
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) < 2 || (lines[1] != "true" && lines[1] != "false") {
-		return nil, fmt.Errorf("%w: %s", ErrNotRepository, dir)
+		return fmt.Errorf("%w: %s", ErrNotRepository, r.Dir)
 	}
 	r.GitDir, r.Bare = lines[0], lines[1] == "true"
 	if !r.Bare && len(lines) >= 3 {
 		r.WorkTree = lines[2]
 	}
-	return r, nil
+	return nil
+}
+
+// openStandard recognises, without starting git, the layout git's own
+// discovery settles on first: dir holds a .git directory and nothing in the
+// environment or the repository's config file points elsewhere. Hooks run
+// in exactly this place, and a process saved there is a millisecond of
+// every commit. Anything less plain is left to `git rev-parse`.
+func openStandard(r *Repo) bool {
+	for _, v := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY"} {
+		if os.Getenv(v) != "" {
+			return false
+		}
+	}
+	dir, err := filepath.Abs(r.Dir)
+	if err != nil {
+		return false
+	}
+	if dir, err = filepath.EvalSymlinks(dir); err != nil {
+		return false
+	}
+	gd := filepath.Join(dir, ".git")
+	for _, p := range []string{gd, filepath.Join(gd, "objects"), filepath.Join(gd, "refs")} {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			return false
+		}
+	}
+	if st, err := os.Stat(filepath.Join(gd, "HEAD")); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	// core.worktree or core.bare move the work tree; includes might set
+	// either. Their mere mention sends the question to git.
+	cfg, err := os.ReadFile(filepath.Join(gd, "config"))
+	if err != nil {
+		return false
+	}
+	lower := bytes.ToLower(cfg)
+	for _, w := range []string{"worktree", "bare = true", "bare=true", "[include", "commondir"} {
+		if bytes.Contains(lower, []byte(w)) {
+			return false
+		}
+	}
+	if _, err := os.Stat(filepath.Join(gd, "commondir")); err == nil {
+		return false
+	}
+	r.GitDir, r.WorkTree = gd, dir
+	return true
+}
+
+// IsObjectID reports whether s is a full object id in lower-case hex,
+// SHA-1 or SHA-256.
+func IsObjectID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Error is a failed git command, with what it wrote to stderr.
@@ -65,16 +138,23 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// command builds a git command with settings that keep its output stable
-// whatever the user's configuration says.
-func (r *Repo) command(ctx context.Context, args ...string) *exec.Cmd {
-	full := append([]string{
+// StableArgs are the options every git command hallmark runs starts with,
+// so that its output is the same whatever the user's configuration says.
+// A hook script that runs git for hallmark uses them too (with LC_ALL=C).
+func StableArgs() []string {
+	return []string{
 		"-c", "core.quotePath=false",
 		"-c", "diff.noprefix=false",
 		"-c", "diff.mnemonicPrefix=false",
 		"-c", "color.ui=false",
 		"-c", "log.showSignature=false",
-	}, args...)
+	}
+}
+
+// command builds a git command with settings that keep its output stable
+// whatever the user's configuration says.
+func (r *Repo) command(ctx context.Context, args ...string) *exec.Cmd {
+	full := append(StableArgs(), args...)
 	cmd := exec.CommandContext(ctx, "git", full...)
 	cmd.Dir = r.Dir
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C")
@@ -98,6 +178,47 @@ func (r *Repo) OutputStdin(ctx context.Context, stdin []byte, args ...string) ([
 		return nil, &Error{Args: args, Stderr: stderr.String(), Err: err}
 	}
 	return stdout.Bytes(), nil
+}
+
+// Started is a git command started before its input is known, so that
+// its start-up overlaps the caller's own work.
+type Started struct {
+	args           []string
+	cmd            *exec.Cmd
+	stdin          io.WriteCloser
+	stdout, stderr bytes.Buffer
+}
+
+// Start starts git; [Started.Finish] gives it its input and waits.
+func (r *Repo) Start(ctx context.Context, args ...string) (*Started, error) {
+	s := &Started{args: args, cmd: r.command(ctx, args...)}
+	s.cmd.Stdout, s.cmd.Stderr = &s.stdout, &s.stderr
+	in, err := s.cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	s.stdin = in
+	if err := s.cmd.Start(); err != nil {
+		return nil, &Error{Args: args, Err: err}
+	}
+	return s, nil
+}
+
+// Finish writes input, closes git's standard input, waits for git to exit
+// and returns its standard output.
+func (s *Started) Finish(input []byte) ([]byte, error) {
+	_, werr := s.stdin.Write(input)
+	cerr := s.stdin.Close()
+	if err := s.cmd.Wait(); err != nil {
+		return nil, &Error{Args: s.args, Stderr: s.stderr.String(), Err: err}
+	}
+	if werr != nil {
+		return nil, &Error{Args: s.args, Err: werr}
+	}
+	if cerr != nil {
+		return nil, &Error{Args: s.args, Err: cerr}
+	}
+	return s.stdout.Bytes(), nil
 }
 
 // ResolveCommit turns a revision into a full commit id.

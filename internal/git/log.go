@@ -221,7 +221,7 @@ func (r *Repo) DiffPairs(ctx context.Context, pairs [][2]string, each func(commi
 	for perr == nil {
 		line, err := br.ReadString('\n')
 		if len(line) > 0 {
-			if id := strings.TrimSuffix(line, "\n"); isObjectID(id) {
+			if id := strings.TrimSuffix(line, "\n"); IsObjectID(id) {
 				perr = flush()
 				cur = id
 			} else {
@@ -245,16 +245,4 @@ func (r *Repo) DiffPairs(ctx context.Context, pairs [][2]string, each func(commi
 		return fmt.Errorf("git: diff-tree answered %d of %d pairs", n, len(pairs))
 	}
 	return nil
-}
-
-func isObjectID(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
