@@ -209,6 +209,25 @@ func claudeModelID(name string) string {
 	return id
 }
 
+// AssistedBy is the trailer that says a model wrote some of a commit's
+// lines, in the kernel's "AGENT_NAME:MODEL_VERSION" form: the author's tool
+// (or "agent") and model. It is what the prepare-commit-msg hook adds, and
+// what Detect reads back as a kernel-assisted-by marker.
+func AssistedBy(a Author) Trailer {
+	agent := a.Tool
+	if agent == "" {
+		agent = "agent"
+	}
+	model := a.ModelID
+	if model == "" {
+		model = a.Model
+	}
+	if model == "" {
+		return Trailer{Key: "Assisted-by", Value: agent}
+	}
+	return Trailer{Key: "Assisted-by", Value: agent + ":" + model}
+}
+
 // assistedBy reads the kernel's "AGENT_NAME:MODEL_VERSION [TOOL1] [TOOL2]"
 // form, and otherwise takes the value as the free-form name of the assistant
 // (Fedora's policy).

@@ -57,7 +57,7 @@ func (r *Repo) Checkpoint(ctx context.Context, opts CheckpointOptions) (*Checkpo
 	if err := validAuthor(author); err != nil {
 		return nil, err
 	}
-	st, state, unlock, err := r.openPending()
+	st, state, unlock, err := r.openPending(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +285,7 @@ func isBinary(b []byte) bool {
 // Pending reports the attribution not yet committed: lines by class per
 // file, in the work tree's coordinates as of the last checkpoint.
 func (r *Repo) Pending(ctx context.Context) (map[string]provenance.Count, error) {
-	_, state, unlock, err := r.openPending()
+	_, state, unlock, err := r.openPending(ctx)
 	if err != nil {
 		return nil, err
 	}

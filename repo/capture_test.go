@@ -259,3 +259,69 @@ func TestStampHeadDiff(t *testing.T) {
 		}
 	}
 }
+
+// TestStagedModelsAnswered checks the prepare-commit-msg hook's way in:
+// git's answers to StagedQueryFile, computed while hallmark starts, are
+// used when they answer the pending state's question and ignored when they
+// answer another's.
+func TestStagedModelsAnswered(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write("h.txt", "h\n")
+	g.Commit("initial", "")
+	rp := openRepo(t, g.Dir)
+	g.Write("a.go", "package a\n")
+	g.Write("b.go", "package b\n")
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel}); err != nil {
+		t.Fatal(err)
+	}
+	g.Git("add", "a.go")
+	ask := func() string {
+		q, err := os.Open(filepath.Join(g.Dir, ".git", StagedQueryFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer q.Close()
+		cmd := exec.Command("git", "cat-file", "--batch-check")
+		cmd.Dir, cmd.Stdin = g.Dir, q
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	answers := ask()
+	if !strings.HasPrefix(answers, "hallmark-staged-query..") || !strings.Contains(answers, ":b.go missing") {
+		t.Fatalf("git answered:\n%s", answers)
+	}
+	want := []provenance.Author{testModel}
+	for _, c := range []struct {
+		name    string
+		answers string
+		want    []provenance.Author
+	}{
+		{"git's answers", answers, want},
+		{"no answers", "", want},
+		// a.go said to be unstaged: the answers are what is used.
+		{"answers used", strings.Replace(answers, strings.Split(answers, "\n")[1], ":a.go missing", 1), nil},
+		{"another question's answers", strings.Replace(answers, "query..", "query..0", 1), want},
+		{"answers cut short", strings.Join(strings.Split(answers, "\n")[:2], "\n"), want},
+	} {
+		got, err := rp.StagedModelsAnswered(ctx, strings.NewReader(c.answers))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c.want, got); diff != "" {
+			t.Errorf("%s (-want +got)\n%s", c.name, diff)
+		}
+	}
+	// The question follows the pending state, and goes when it does.
+	g.Git("add", "b.go")
+	g.Git("commit", "-q", "-m", "both")
+	if _, err := rp.Stamp(ctx, "HEAD", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(g.Dir, ".git", StagedQueryFile)); !os.IsNotExist(err) {
+		t.Errorf("the query outlived the pending state: %v", err)
+	}
+}

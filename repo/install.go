@@ -37,23 +37,63 @@ type InitResult struct {
 	Hooks    map[string]string // hook name: "installed", "updated", "chained <file>"
 }
 
+// hookScripts are what each hook does after running the hook it chains.
+// They do in the shell what needs no hallmark, and start what git can
+// compute beside hallmark's start-up in a pipe into it.
 var hookScripts = map[string]string{
-	// git computes HEAD's diff while hallmark starts; inside a rebase
-	// there is nothing to do (post-rewrite carries the records at its end).
+	// Inside a rebase there is nothing to do: post-rewrite carries the
+	// records at its end.
 	"post-commit": `gd="${GIT_DIR:-.git}"
 if [ -d "$gd/rebase-merge" ] || [ -d "$gd/rebase-apply" ]; then exit 0; fi
 ` + HeadDiffCommand() + ` 2>/dev/null | "$HALLMARK" hook post-commit --head-diff || echo "hallmark: post-commit stamp failed; run 'hallmark stamp' to retry" >&2`,
 	"post-rewrite": `"$HALLMARK" hook post-rewrite "$1" <"$input" || echo "hallmark: carrying records failed; run 'hallmark carry' to retry" >&2`,
-	// hallmark has nothing to do here without a merge message to look at
-	// (MERGE_MSG) or captured lines, or with Assisted-by switched off. A
-	// .git that is not a directory (a submodule) is left to hallmark.
+	// Without a merge message to look at (MERGE_MSG) or captured lines
+	// there is nothing to do. When the index holds every captured file
+	// exactly as captured (the usual case), the trailers hallmark computed
+	// when it saved the pending state are added by git itself. Otherwise
+	// hallmark looks, given git's answers to the query. A .git that is not
+	// a directory (a submodule) is left to hallmark.
 	"prepare-commit-msg": `gd="${GIT_DIR:-.git}"
+answers=
 if [ -d "$gd" ] && [ ! -f "$gd/MERGE_MSG" ]; then
 	[ -f "$gd/hallmark/pending.json" ] || exit 0
 	[ "$(git config --bool hallmark.assistedBy 2>/dev/null)" != false ] || exit 0
+	if [ -f "$gd/` + StagedQueryFile + `" ]; then
+		answers=$(LC_ALL=C git cat-file --batch-check <"$gd/` + StagedQueryFile + `" 2>/dev/null)
+		add_expected_trailers "$gd/` + StagedExpectFile + `" "$1" && exit 0
+	fi
 fi
-"$HALLMARK" hook prepare-commit-msg "$@" || true`,
+if [ -n "$answers" ]; then
+	printf '%s\n' "$answers" | "$HALLMARK" hook prepare-commit-msg --staged-ids "$@" || true
+else
+	"$HALLMARK" hook prepare-commit-msg "$@" || true
+fi`,
 }
+
+// addExpectedTrailers is the shell function the prepare-commit-msg hook
+// defines: given StagedExpectFile and the message file, it adds the
+// expected trailers when git's answers (in $answers) are the expected
+// ones, and fails otherwise. The trailer settings are git's defaults,
+// which provenance.AddTrailer follows too.
+const addExpectedTrailers = `add_expected_trailers() {
+	[ -f "$1" ] || return 1
+	file=$1 msg=$2 expect= sep=
+	set --
+	while IFS= read -r l; do
+		if [ -n "$sep" ]; then
+			set -- "$@" --trailer "Assisted-by: $l"
+		elif [ "$l" = "--" ]; then
+			sep=1
+		else
+			expect="$expect${expect:+
+}$l"
+		fi
+	done <"$file"
+	[ -n "$sep" ] && [ "$answers" = "$expect" ] || return 1
+	[ $# -eq 0 ] || git -c trailer.where=end -c trailer.ifexists=addIfDifferentNeighbor \
+		-c trailer.ifmissing=add -c trailer.separators=: interpret-trailers --in-place "$@" "$msg"
+}
+`
 
 // Init installs the hooks, idempotently. It honours core.hooksPath, and
 // chains an existing hook that is not ours instead of replacing it.
@@ -133,6 +173,9 @@ func hookScript(name, bin string) string {
 		b.WriteString("\t\"$chained\" \"$@\" || exit $?\n")
 	}
 	b.WriteString("fi\n")
+	if name == "prepare-commit-msg" {
+		b.WriteString(addExpectedTrailers)
+	}
 	b.WriteString(hookScripts[name] + "\n")
 	return b.String()
 }

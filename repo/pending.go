@@ -134,6 +134,9 @@ func (s *pendingState) authorIndex(a provenance.Author) int {
 // store is the on-disk pending state of one git directory.
 type store struct {
 	dir string
+	// idLen is the hex length of the repository's object ids, 0 when not
+	// known; without it no StagedExpectFile is written.
+	idLen int
 }
 
 func newStore(gitDir string) *store { return &store{dir: filepath.Join(gitDir, "hallmark")} }
@@ -211,6 +214,9 @@ func (s *store) save(st *pendingState) error {
 		if err := writeAtomic(filepath.Join(s.dir, "pending.json"), b); err != nil {
 			return err
 		}
+	}
+	if err := s.writeStagedQuery(st); err != nil {
+		return err
 	}
 	used := map[string]bool{}
 	for _, f := range st.Files {

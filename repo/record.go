@@ -24,6 +24,7 @@ type Repo struct {
 	// importer is a fast-import started ahead of a notes write (see
 	// startNotesImport); nil when none is waiting.
 	importer *git.Started
+	idLen    int // see objectIDLen
 }
 
 // Open opens the repository containing dir.
@@ -59,6 +60,16 @@ func (r *Repo) reader(ctx context.Context) (*git.Batch, error) {
 		r.batch = b
 	}
 	return r.batch, nil
+}
+
+// readMany reads objects through the long-lived cat-file process, in one
+// round trip.
+func (r *Repo) readMany(ctx context.Context, names []string) ([]git.Object, error) {
+	b, err := r.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.ReadMany(names)
 }
 
 // Commit reads and parses a commit. The revision is resolved by the

@@ -132,36 +132,15 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileD
 		return len(rec.Authors) - 1
 	}
 	consumed := false
-	// Every file's new content in one round trip of the cat-file process.
-	var names []string
-	for _, f := range files {
-		switch {
-		case f.Gitlink:
-		case f.Blob != "":
-			names = append(names, f.Blob)
-		default: // a rename without change, a mode change
-			names = append(names, c.ID+":"+f.Path)
-		}
-	}
-	b, err := r.reader(ctx)
+	contents, err := r.committedContents(ctx, c, files, state, st)
 	if err != nil {
 		return nil, false, err
 	}
-	objs, err := b.ReadMany(names)
-	if err != nil {
-		return nil, false, err
-	}
-	k := 0
-	for _, f := range files {
+	for i, f := range files {
 		if f.Gitlink {
 			continue
 		}
-		obj := objs[k]
-		k++
-		if obj.Err != nil || obj.Type != "blob" {
-			return nil, false, fmt.Errorf("repo: read %s in %s: %v", f.Path, c.ID, obj.Err)
-		}
-		data := obj.Data
+		data := contents[i]
 		sum := sha256.Sum256(data)
 		// A name that is not UTF-8 is written in git's quoted form, which a
 		// JSON record can hold and git.Unquote turns back into the bytes.
@@ -234,6 +213,62 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileD
 	return rec, consumed, nil
 }
 
+// committedContents returns the new content of each file of a commit's
+// diff (nil for submodules). A file committed exactly as the last
+// checkpoint saw it (the usual case: an agent's edit, staged as it was)
+// is its snapshot, known by its blob id; the others are read from git, in
+// one round trip of the cat-file process.
+func (r *Repo) committedContents(ctx context.Context, c *git.Commit, files []git.FileDiff, state *pendingState, st *store) ([][]byte, error) {
+	contents := make([][]byte, len(files))
+	var names []string
+	var from []int
+	for i, f := range files {
+		if f.Gitlink {
+			continue
+		}
+		if pend := state.Files[git.Quote(f.Path)]; pend != nil && st != nil && f.Blob != "" {
+			if snap, err := st.snapshot(pend.Snapshot); err == nil && git.BlobID(snap, len(f.Blob)) == f.Blob {
+				contents[i] = snap
+				continue
+			}
+		}
+		if f.Blob != "" {
+			names = append(names, f.Blob)
+		} else { // a rename without change, a mode change
+			names = append(names, c.ID+":"+f.Path)
+		}
+		from = append(from, i)
+	}
+	if len(names) == 0 {
+		return contents, nil
+	}
+	objs, err := r.readMany(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	for k, obj := range objs {
+		f := files[from[k]]
+		if obj.Err != nil || obj.Type != "blob" {
+			return nil, fmt.Errorf("repo: read %s in %s: %v", f.Path, c.ID, obj.Err)
+		}
+		contents[from[k]] = obj.Data
+	}
+	return contents, nil
+}
+
+// objectIDLen is the number of hex digits of the repository's object ids
+// (40 for SHA-1, 64 for SHA-256), learnt from HEAD; 0 while HEAD is unborn.
+func (r *Repo) objectIDLen(ctx context.Context) int {
+	if r.idLen == 0 {
+		if b, err := r.reader(ctx); err == nil {
+			if id, _, _, err := b.ReadID("HEAD"); err == nil {
+				r.idLen = len(id)
+			}
+		}
+	}
+	return r.idLen
+}
+
 // isHead reports whether id is the commit HEAD points at.
 func (r *Repo) isHead(ctx context.Context, id string) bool {
 	b, err := r.reader(ctx)
@@ -252,7 +287,7 @@ func (r *Repo) pendingFor(ctx context.Context, commit string) (*store, *pendingS
 	if r.git.Bare || r.git.WorkTree == "" || !r.isHead(ctx, commit) {
 		return nil, empty, func() {}, nil
 	}
-	st, state, unlock, err := r.openPending()
+	st, state, unlock, err := r.openPending(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -260,8 +295,9 @@ func (r *Repo) pendingFor(ctx context.Context, commit string) (*store, *pendingS
 }
 
 // openPending locks and loads the pending attribution.
-func (r *Repo) openPending() (*store, *pendingState, func(), error) {
+func (r *Repo) openPending(ctx context.Context) (*store, *pendingState, func(), error) {
 	st := newStore(r.git.GitDir)
+	st.idLen = r.objectIDLen(ctx)
 	unlock, err := st.lock()
 	if err != nil {
 		return nil, nil, nil, err

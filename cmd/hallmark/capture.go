@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -368,7 +369,9 @@ func newHook() *cobra.Command {
 			_, err = r.PostRewrite(cmd.Context(), args[0], cmd.InOrStdin(), signerFor(cmd, r))
 			return err
 		},
-	}, &cobra.Command{
+	})
+	var stagedIDs bool
+	prepare := &cobra.Command{
 		Use:  "prepare-commit-msg FILE [SOURCE [SHA]]",
 		Args: cobra.RangeArgs(1, 3),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -389,7 +392,11 @@ func newHook() *cobra.Command {
 			if v := strings.ToLower(r.Config(ctx)["hallmark.assistedby"]); v == "false" || v == "no" || v == "off" || v == "0" {
 				return nil
 			}
-			models, err := r.StagedModels(ctx)
+			var answers io.Reader
+			if stagedIDs {
+				answers = cmd.InOrStdin()
+			}
+			models, err := r.StagedModelsAnswered(ctx, answers)
 			if err != nil || len(models) == 0 {
 				return err
 			}
@@ -399,26 +406,12 @@ func newHook() *cobra.Command {
 			}
 			text := string(msg)
 			for _, m := range models {
-				text = provenance.AddTrailer(text, provenance.Trailer{Key: "Assisted-by", Value: assistedBy(m)})
+				text = provenance.AddTrailer(text, provenance.AssistedBy(m))
 			}
 			return writeFileAtomic(args[0], []byte(text), 0o644)
 		},
-	})
+	}
+	prepare.Flags().BoolVar(&stagedIDs, "staged-ids", false, "standard input is git cat-file's answer to "+repo.StagedQueryFile)
+	cmd.AddCommand(prepare)
 	return cmd
-}
-
-// assistedBy formats the kernel's "AGENT_NAME:MODEL_VERSION" value.
-func assistedBy(m provenance.Author) string {
-	agent := m.Tool
-	if agent == "" {
-		agent = "agent"
-	}
-	model := m.ModelID
-	if model == "" {
-		model = m.Model
-	}
-	if model == "" {
-		return agent
-	}
-	return agent + ":" + model
 }

@@ -385,3 +385,49 @@ func TestInitChainsExistingHooks(t *testing.T) {
 		t.Error("hallmark's hook did not stamp")
 	}
 }
+
+// TestPrepareCommitMsgWithoutHallmark checks the hook's shell path: with
+// every captured file staged as captured, git adds the trailers hallmark
+// computed ahead, exactly as provenance.AddTrailer would, and hallmark
+// itself is not started (HALLMARK names no program here).
+func TestPrepareCommitMsgWithoutHallmark(t *testing.T) {
+	w := newWorld(t)
+	w.edit("M", "a.go", "M1", "M2")
+	w.git("add", "-A")
+	hook := filepath.Join(w.g.Dir, ".git", "hooks", "prepare-commit-msg")
+	want := provenance.AssistedBy(provenance.Author{Kind: provenance.Model, ModelID: model, Tool: "claude-code"})
+	for _, msg := range []string{
+		"subject\n",
+		"subject\n\nbody\n\nSigned-off-by: A <a@example.com>\n",
+		"subject\n\nAssisted-by: " + want.Value + "\n",
+		"subject\n# Please enter the commit message for your changes.\n#\n# On branch main\n",
+	} {
+		f := filepath.Join(t.TempDir(), "MSG")
+		if err := os.WriteFile(f, []byte(msg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("sh", hook, f, "message")
+		cmd.Dir = w.g.Dir
+		cmd.Env = append(os.Environ(), "HALLMARK=/nonexistent/hallmark")
+		if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+			t.Fatalf("hook: %v %s", err, out)
+		}
+		got, _ := os.ReadFile(f)
+		if exp := provenance.AddTrailer(msg, want); string(got) != exp {
+			t.Errorf("message %q:\nhook wrote %q\nAddTrailer %q", msg, got, exp)
+		}
+	}
+	// Staged otherwise than captured: the shell path steps aside (and here
+	// finds no hallmark to ask), leaving the message as it was.
+	w.g.Write("a.go", "M1\nM2\nH3\n")
+	w.git("add", "-A")
+	f := filepath.Join(t.TempDir(), "MSG")
+	os.WriteFile(f, []byte("subject\n"), 0o644)
+	cmd := exec.Command("sh", hook, f, "message")
+	cmd.Dir = w.g.Dir
+	cmd.Env = append(os.Environ(), "HALLMARK=/nonexistent/hallmark")
+	cmd.CombinedOutput()
+	if got, _ := os.ReadFile(f); string(got) != "subject\n" {
+		t.Errorf("the shell path answered for a file staged otherwise: %q", got)
+	}
+}

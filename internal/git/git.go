@@ -3,8 +3,12 @@ package git
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"os/exec"
@@ -119,6 +123,25 @@ func IsObjectID(s string) bool {
 		}
 	}
 	return true
+}
+
+// BlobID is the id git gives content stored as a blob, in the object
+// format whose ids have hexLen digits (40: SHA-1, 64: SHA-256); "" for any
+// other length. Comparing it with an id git printed tells, without asking
+// git, whether git holds exactly this content.
+func BlobID(content []byte, hexLen int) string {
+	var h hash.Hash
+	switch hexLen {
+	case 40:
+		h = sha1.New()
+	case 64:
+		h = sha256.New()
+	default:
+		return ""
+	}
+	fmt.Fprintf(h, "blob %d\x00", len(content))
+	h.Write(content)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Error is a failed git command, with what it wrote to stderr.

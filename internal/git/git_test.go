@@ -107,3 +107,26 @@ func TestParseDiffBlobIDs(t *testing.T) {
 		t.Errorf("blob ids (-want +got)\n%s", diff)
 	}
 }
+
+// TestBlobIDAgreesWithGit compares BlobID with `git hash-object`, in a
+// SHA-1 and a SHA-256 repository.
+func TestBlobIDAgreesWithGit(t *testing.T) {
+	for _, format := range []string{"sha1", "sha256"} {
+		g := gittest.New(t)
+		dir := filepath.Join(t.TempDir(), format)
+		g.Git("init", "-q", "--object-format="+format, dir)
+		for _, content := range []string{"", "one line\n", "crlf\r\nno final newline", strings.Repeat("x", 70000)} {
+			p := filepath.Join(t.TempDir(), "f")
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			want := strings.TrimSpace(g.Git("-C", dir, "hash-object", "--no-filters", p))
+			if got := BlobID([]byte(content), len(want)); got != want {
+				t.Errorf("%s, %d bytes: BlobID = %s, git says %s", format, len(content), got, want)
+			}
+		}
+	}
+	if BlobID([]byte("x"), 12) != "" {
+		t.Error("an id length of no object format gave an id")
+	}
+}
