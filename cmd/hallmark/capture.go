@@ -234,9 +234,17 @@ hook that is not hallmark's is kept and run first:
                       or a merge --squash)
   post-rewrite        carry records through commit --amend and rebase
   prepare-commit-msg  add "Assisted-by: AGENT:MODEL" when model-written lines
-                      are being committed (--no-assisted-by turns it off)
+                      are being committed (--no-assisted-by, or git config
+                      hallmark.assistedBy false, turns it off)
 
-Set a signing key with: git config hallmark.key path/to/key.key`,
+The hooks are short shell scripts: what needs no hallmark (nothing captured,
+a rebase in progress, trailers computed ahead) is done by git alone, and what
+git can compute while hallmark starts (the commit's diff) is piped into it.
+
+Set a signing key with: git config hallmark.key path/to/key.key
+(a cosign-format key costs an scrypt derivation on every commit: agents that
+commit often are better served by a KMS key or an unencrypted key file kept
+safe by other means).`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
