@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/internal/gittest"
 	"github.com/hallmark-dev/hallmark/provenance"
 )
@@ -324,4 +325,27 @@ func TestStagedModelsAnswered(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(g.Dir, ".git", StagedQueryFile)); !os.IsNotExist(err) {
 		t.Errorf("the query outlived the pending state: %v", err)
 	}
+}
+
+// FuzzReadStagedAnswers feeds the hook's answers parser anything: it must
+// not panic, and answers it accepts are complete and well formed.
+func FuzzReadStagedAnswers(f *testing.F) {
+	query := "hallmark-staged-query..0011223344556677\n:a.go\n:b.go\n"
+	f.Add("hallmark-staged-query..0011223344556677 missing\n2e105ffc833eb082fc80cd1b518a2187a1a774b0 blob 22\n:b.go missing\n")
+	f.Add("hallmark-staged-query..0011223344556677 missing\n")
+	f.Add("x missing\n1 blob 2\n")
+	f.Fuzz(func(t *testing.T, answers string) {
+		ids, ok := readStagedAnswers(strings.NewReader(answers), query, 2)
+		if !ok {
+			return
+		}
+		if len(ids) != 2 {
+			t.Fatalf("%d answers accepted for 2 questions", len(ids))
+		}
+		for _, id := range ids {
+			if id != "missing" && !git.IsObjectID(id) {
+				t.Errorf("accepted %q as a blob id", id)
+			}
+		}
+	})
 }

@@ -37,10 +37,16 @@ func ParseCommit(id string, raw []byte) (*Commit, error) {
 		}
 		key, val, _ := strings.Cut(line, " ")
 		switch key {
-		case "tree":
-			c.Tree = val
-		case "parent":
-			c.Parents = append(c.Parents, val)
+		case "tree", "parent":
+			// git fsck's rule: one tree, then parents, each a full id.
+			if !IsObjectID(val) || (key == "tree" && c.Tree != "") || (key == "parent" && c.Tree == "") {
+				return nil, fmt.Errorf("git: commit %s has a malformed %s line %q", id, key, line)
+			}
+			if key == "tree" {
+				c.Tree = val
+			} else {
+				c.Parents = append(c.Parents, val)
+			}
 		case "author":
 			c.AuthorName, c.AuthorEmail, c.AuthorTime = parseIdent(val)
 		case "committer":
