@@ -39,13 +39,19 @@ import (
 //	               format (an scrypt derivation each time it is opened)
 //	inprocess      git commit, then Repo.Stamp in this process (embedders)
 //
-// Each iteration commits once in every repository, back to back, so all
+// HALLMARK_BENCH_MODES=plain,hooks runs only the ways named; the way
+// "hooks-alt" is "hooks" with the binary HALLMARK_BENCH_ALT_BIN, to compare
+// two builds in one run. Each
+// iteration commits once in every repository, back to back, so all
 // ways see the same machine load; the metrics are medians over iterations:
 // each way's milliseconds, and its ratio to the plain commit made beside it.
 func BenchmarkCommit50of10k(b *testing.B) {
 	ctx := context.Background()
 	bin := buildHallmark(b)
 	modes := []string{"plain", "hooks", "hooks-stamp", "hooks-unsigned", "hooks-cosign", "inprocess"}
+	if m := os.Getenv("HALLMARK_BENCH_MODES"); m != "" { // e.g. "plain,hooks"
+		modes = strings.Split(m, ",")
+	}
 	type setup struct {
 		g      *gittest.Repo
 		rp     *Repo
@@ -75,7 +81,11 @@ func BenchmarkCommit50of10k(b *testing.B) {
 			s.signer, _ = attest.NewSigner(priv)
 		}
 		if strings.HasPrefix(mode, "hooks") {
-			if _, err := s.rp.Init(ctx, &InitOptions{Binary: bin, NoAssistedBy: mode == "hooks-stamp"}); err != nil {
+			hookBin := bin
+			if mode == "hooks-alt" { // another build, to compare two changes in one run
+				hookBin = os.Getenv("HALLMARK_BENCH_ALT_BIN")
+			}
+			if _, err := s.rp.Init(ctx, &InitOptions{Binary: hookBin, NoAssistedBy: mode == "hooks-stamp"}); err != nil {
 				b.Fatal(err)
 			}
 		}
