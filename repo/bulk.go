@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -102,17 +103,30 @@ func (r *Repo) AddNotes(ctx context.Context, lines map[string][][]byte, message 
 	}
 	var lastErr error
 	for range 5 {
+		if len(lines) == 1 { // one note: as git notes add writes it
+			for c, ls := range lines {
+				content, changed, err := r.mergedNote(ctx, c, ls)
+				if err != nil || !changed {
+					return err
+				}
+				err = r.writeNoteLoose(ctx, c, content, message, ident)
+				if err == nil {
+					return nil
+				}
+				if !errors.Is(err, errNoLooseWrite) {
+					lastErr = err // the ref moved: merge again on the new tip
+					continue
+				}
+			}
+			if lastErr != nil {
+				continue
+			}
+		}
 		in, changed, err := r.notesImport(ctx, lines, message, ident)
 		if err != nil || !changed {
 			return err
 		}
-		if imp := r.importer; imp != nil {
-			r.importer = nil
-			_, err = imp.Finish(in)
-		} else {
-			_, err = r.git.OutputStdin(ctx, in, notesImportArgs...)
-		}
-		if err == nil {
+		if _, err = r.git.OutputStdin(ctx, in, notesImportArgs...); err == nil {
 			return nil
 		}
 		lastErr = err
@@ -121,29 +135,28 @@ func (r *Repo) AddNotes(ctx context.Context, lines map[string][][]byte, message 
 }
 
 // notesImportArgs run fast-import for a notes commit. unpackLimit=1 keeps
-// even a one-note import as a small pack rather than running
-// unpack-objects after it; git's automatic maintenance after commits
-// consolidates small packs.
+// even a small import as one pack rather than running unpack-objects
+// after it; bulk imports are big enough to be packs anyway.
 var notesImportArgs = []string{"-c", "fastimport.unpackLimit=1", "fast-import", "--quiet", "--done"}
 
-// startNotesImport starts the fast-import of the next notes write now, so
-// that its start-up overlaps the work that computes the note; call
-// endNotesImport when the write is done or given up. Failing to start it is not an error: the write
-// starts its own.
-func (r *Repo) startNotesImport(ctx context.Context) {
-	if r.importer == nil {
-		r.importer, _ = r.git.Start(ctx, notesImportArgs...)
+// mergedNote is commit's note with lines added to it (each once), and
+// whether that changes it.
+func (r *Repo) mergedNote(ctx context.Context, commit string, lines [][]byte) ([]byte, bool, error) {
+	data, err := r.noteBlob(ctx, commit)
+	if err != nil {
+		return nil, false, err
 	}
-}
-
-// endNotesImport ends a fast-import that startNotesImport started and no
-// write used. Told it is done, it exits cleanly and leaves no temporary
-// pack behind.
-func (r *Repo) endNotesImport() {
-	if r.importer != nil {
-		r.importer.Finish([]byte("done\n"))
-		r.importer = nil
+	merged := splitNote(data)
+	before := len(merged)
+	for _, l := range lines {
+		if !slices.ContainsFunc(merged, func(e []byte) bool { return bytes.Equal(e, l) }) {
+			merged = append(merged, l)
+		}
 	}
+	if len(merged) == before {
+		return nil, false, nil
+	}
+	return append(bytes.Join(merged, []byte("\n")), '\n'), true, nil
 }
 
 // notesImport builds the fast-import stream of one notes commit.
@@ -164,23 +177,14 @@ func (r *Repo) notesImport(ctx context.Context, lines map[string][][]byte, messa
 	slices.Sort(commits)
 	changed := false
 	for _, c := range commits {
-		data, err := r.noteBlob(ctx, c)
+		content, ok, err := r.mergedNote(ctx, c, lines[c])
 		if err != nil {
 			return nil, false, err
 		}
-		merged := splitNote(data)
-		before := len(merged)
-		for _, l := range lines[c] {
-			if !slices.ContainsFunc(merged, func(e []byte) bool { return bytes.Equal(e, l) }) {
-				merged = append(merged, l)
-			}
+		if ok {
+			changed = true
+			fmt.Fprintf(&in, "N inline %s\ndata %d\n%s\n", c, len(content), content)
 		}
-		if len(merged) == before {
-			continue
-		}
-		changed = true
-		content := append(bytes.Join(merged, []byte("\n")), '\n')
-		fmt.Fprintf(&in, "N inline %s\ndata %d\n%s\n", c, len(content), content)
 	}
 	in.WriteString("done\n")
 	return in.Bytes(), changed, nil

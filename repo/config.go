@@ -12,14 +12,14 @@ import (
 	"time"
 )
 
-// Config returns the git configuration hallmark reads (hallmark.* and
-// user.*), from one `git config` call, cached.
+// Config returns the git configuration hallmark reads (hallmark.*, user.*
+// and core.sharedRepository), from one `git config` call, cached.
 func (r *Repo) Config(ctx context.Context) map[string]string {
 	if r.config != nil {
 		return r.config
 	}
 	r.config = map[string]string{}
-	out, err := r.git.Output(ctx, "config", "-z", "--get-regexp", `^(hallmark|user)\.`)
+	out, err := r.git.Output(ctx, "config", "-z", "--get-regexp", `^(hallmark|user)\.|^core\.sharedrepository$`)
 	if err != nil {
 		return r.config // none set
 	}

@@ -21,10 +21,7 @@ type Repo struct {
 	git    *git.Repo
 	batch  *git.Batch
 	config map[string]string
-	// importer is a fast-import started ahead of a notes write (see
-	// startNotesImport); nil when none is waiting.
-	importer *git.Started
-	idLen    int // see objectIDLen
+	idLen  int // see objectIDLen
 }
 
 // Open opens the repository containing dir.
@@ -41,7 +38,6 @@ func (r *Repo) Git() *git.Repo { return r.git }
 
 // Close stops the git processes the repository holds.
 func (r *Repo) Close() error {
-	r.endNotesImport()
 	if r.batch != nil {
 		return r.batch.Close()
 	}

@@ -79,8 +79,6 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 	}
 	defer unlock()
 	usePending := st != nil
-	r.startNotesImport(ctx)
-	defer r.endNotesImport()
 	files, err := r.addedFrom(ctx, c, opts.HeadDiff)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,7 +128,11 @@ func IsObjectID(s string) bool {
 // format whose ids have hexLen digits (40: SHA-1, 64: SHA-256); "" for any
 // other length. Comparing it with an id git printed tells, without asking
 // git, whether git holds exactly this content.
-func BlobID(content []byte, hexLen int) string {
+func BlobID(content []byte, hexLen int) string { return ObjectID("blob", content, hexLen) }
+
+// ObjectID is the id of an object of type typ ("blob", "tree", "commit")
+// with this content, as BlobID.
+func ObjectID(typ string, content []byte, hexLen int) string {
 	var h hash.Hash
 	switch hexLen {
 	case 40:
@@ -139,7 +142,7 @@ func BlobID(content []byte, hexLen int) string {
 	default:
 		return ""
 	}
-	fmt.Fprintf(h, "blob %d\x00", len(content))
+	fmt.Fprintf(h, "%s %d\x00", typ, len(content))
 	h.Write(content)
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -201,47 +204,6 @@ func (r *Repo) OutputStdin(ctx context.Context, stdin []byte, args ...string) ([
 		return nil, &Error{Args: args, Stderr: stderr.String(), Err: err}
 	}
 	return stdout.Bytes(), nil
-}
-
-// Started is a git command started before its input is known, so that
-// its start-up overlaps the caller's own work.
-type Started struct {
-	args           []string
-	cmd            *exec.Cmd
-	stdin          io.WriteCloser
-	stdout, stderr bytes.Buffer
-}
-
-// Start starts git; [Started.Finish] gives it its input and waits.
-func (r *Repo) Start(ctx context.Context, args ...string) (*Started, error) {
-	s := &Started{args: args, cmd: r.command(ctx, args...)}
-	s.cmd.Stdout, s.cmd.Stderr = &s.stdout, &s.stderr
-	in, err := s.cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	s.stdin = in
-	if err := s.cmd.Start(); err != nil {
-		return nil, &Error{Args: args, Err: err}
-	}
-	return s, nil
-}
-
-// Finish writes input, closes git's standard input, waits for git to exit
-// and returns its standard output.
-func (s *Started) Finish(input []byte) ([]byte, error) {
-	_, werr := s.stdin.Write(input)
-	cerr := s.stdin.Close()
-	if err := s.cmd.Wait(); err != nil {
-		return nil, &Error{Args: s.args, Stderr: s.stderr.String(), Err: err}
-	}
-	if werr != nil {
-		return nil, &Error{Args: s.args, Err: werr}
-	}
-	if cerr != nil {
-		return nil, &Error{Args: s.args, Err: cerr}
-	}
-	return s.stdout.Bytes(), nil
 }
 
 // ResolveCommit turns a revision into a full commit id.
