@@ -3,9 +3,11 @@ package attest
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	ssldsse "github.com/secure-systems-lab/go-securesystemslib/dsse"
 	sigdsse "github.com/sigstore/sigstore/pkg/signature/dsse"
 )
 
@@ -72,6 +74,21 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 		round, _, err := ParseAttestation(env.Bytes())
 		if err != nil || !cmp.Equal(round, env) {
 			t.Errorf("%s: parse round trip: %v", c.name, err)
+		}
+	}
+}
+
+// TestPAEMatchesReference holds our pre-authentication encoding to the
+// reference implementation's, byte for byte.
+func TestPAEMatchesReference(t *testing.T) {
+	for _, c := range []struct{ typ, body string }{
+		{PayloadType, `{"_type":"https://in-toto.io/Statement/v1"}`},
+		{"", ""},
+		{"http://example.com/HelloWorld", "hello world"},
+		{"t y p e", strings.Repeat("\x00\xff", 5000)},
+	} {
+		if got, want := pae(c.typ, []byte(c.body)), ssldsse.PAE(c.typ, []byte(c.body)); !bytes.Equal(got, want) {
+			t.Errorf("pae(%q, %d bytes) = %q, reference %q", c.typ, len(c.body), got[:min(len(got), 80)], want[:min(len(want), 80)])
 		}
 	}
 }

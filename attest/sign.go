@@ -5,9 +5,9 @@ import (
 	"crypto"
 	"encoding/base64"
 	"fmt"
+	"strconv"
 
 	"github.com/hallmark-dev/hallmark/provenance"
-	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 	"github.com/sigstore/sigstore/pkg/signature"
 )
 
@@ -61,8 +61,22 @@ func NewBundle(env *Envelope, pub crypto.PublicKey) (*Bundle, error) {
 	}, nil
 }
 
-// pae is DSSE's pre-authentication encoding of the envelope's payload.
-func pae(payloadType string, payload []byte) []byte { return dsse.PAE(payloadType, payload) }
+// pae is DSSE's pre-authentication encoding of the envelope's payload:
+// "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in decimal.
+// It is written here rather than imported because the reference
+// implementation's package links an SSH library into every binary; the
+// tests hold it to that implementation.
+func pae(payloadType string, payload []byte) []byte {
+	b := make([]byte, 0, len(payloadType)+len(payload)+32)
+	b = append(b, "DSSEv1 "...)
+	b = strconv.AppendInt(b, int64(len(payloadType)), 10)
+	b = append(b, ' ')
+	b = append(b, payloadType...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(len(payload)), 10)
+	b = append(b, ' ')
+	return append(b, payload...)
+}
 
 // Unsigned wraps the statement of rec in a DSSE envelope with no
 // signature: a record kept without a key. Verification reports it as
