@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hallmark-dev/hallmark/internal/git"
 )
@@ -202,40 +204,55 @@ type looseWriter struct {
 	idLen int
 }
 
+// zlibWriters are reused: a new compressor costs more than compressing a
+// note. Level 1 is git's own default for loose objects.
+var zlibWriters = sync.Pool{New: func() any {
+	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
+	return w
+}}
+
+var tmpSeq atomic.Uint64
+
 // write stores an object and returns its id. An object that is there
-// already is left as it is.
+// already is left as it is. Like git, it writes a temporary file in the
+// object's directory, read-only, and renames it into place.
 func (w *looseWriter) write(typ string, content []byte) (string, error) {
 	id := git.ObjectID(typ, content, w.idLen)
 	if id == "" {
 		return "", errNoLooseWrite
 	}
-	header := typ + " " + strconv.Itoa(len(content)) + "\x00"
 	sub := filepath.Join(w.dir, id[:2])
 	final := filepath.Join(sub, id[2:])
 	if _, err := os.Stat(final); err == nil {
 		return id, nil
 	}
-	if err := os.MkdirAll(sub, 0o755); err != nil {
+	var buf bytes.Buffer
+	zw := zlibWriters.Get().(*zlib.Writer)
+	defer zlibWriters.Put(zw)
+	zw.Reset(&buf)
+	zw.Write([]byte(typ + " " + strconv.Itoa(len(content)) + "\x00"))
+	zw.Write(content)
+	if err := zw.Close(); err != nil {
 		return "", err
 	}
-	f, err := os.CreateTemp(sub, "tmp_obj_")
+	if err := os.Mkdir(sub, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+		return "", err
+	}
+	tmp := filepath.Join(sub, fmt.Sprintf("tmp_obj_%d_%d", os.Getpid(), tmpSeq.Add(1)))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
 	if err != nil {
 		return "", err
 	}
-	defer os.Remove(f.Name())
-	zw := zlib.NewWriter(f)
-	zw.Write([]byte(header))
-	zw.Write(content)
-	if err := zw.Close(); err != nil {
-		f.Close()
-		return "", err
+	_, werr := f.Write(buf.Bytes())
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
 	}
-	if err := f.Chmod(0o444); err != nil {
-		f.Close()
-		return "", err
+	if werr == nil {
+		werr = os.Rename(tmp, final)
 	}
-	if err := f.Close(); err != nil {
-		return "", err
+	if werr != nil {
+		os.Remove(tmp)
+		return "", werr
 	}
-	return id, os.Rename(f.Name(), final)
+	return id, nil
 }

@@ -106,3 +106,18 @@ func runStdin(dir, stdin string, args ...string) ([]byte, error) {
 	cmd.Stdin = strings.NewReader(stdin)
 	return cmd.CombinedOutput()
 }
+
+// BenchmarkLooseWrite writes the three objects of a note (blob, tree,
+// commit) as loose objects, new each time.
+func BenchmarkLooseWrite(b *testing.B) {
+	w := &looseWriter{dir: b.TempDir(), idLen: 40}
+	body := []byte(strings.Repeat("x", 3000))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, typ := range []string{"blob", "tree", "commit"} {
+			if _, err := w.write(typ, append(body, fmt.Sprint(i)...)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
