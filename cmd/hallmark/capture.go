@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/agenthook"
@@ -96,7 +97,7 @@ cannot be read is an error, and its edits are covered by the next checkpoint.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %d lines in %d files attributed to %s\n", res.Lines, len(res.Files), res.Author)
+			fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s in %s attributed to %s\n", plural(res.Lines, "line"), plural(len(res.Files), "file"), res.Author)
 			return nil
 		},
 	}
@@ -422,4 +423,12 @@ func newHook() *cobra.Command {
 	prepare.Flags().BoolVar(&stagedIDs, "staged-ids", false, "standard input is git cat-file's answer to "+repo.StagedQueryFile)
 	cmd.AddCommand(prepare)
 	return cmd
+}
+
+// plural is "1 line", "2 lines".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
