@@ -60,11 +60,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 	}
 	defer unlock()
 	usePending := st != nil
-	added, err := r.Added(ctx, tc)
-	if err != nil {
-		return nil, err
-	}
-	rec, consumed, err := r.buildRecord(ctx, tc, added, state, st)
+	rec, consumed, err := r.recordFor(ctx, tc, nil, state, st)
 	if err != nil {
 		return nil, err
 	}

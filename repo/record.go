@@ -195,11 +195,7 @@ func (r *Repo) Record(ctx context.Context, rev string) (*provenance.Record, erro
 	if err != nil {
 		return nil, err
 	}
-	files, err := r.Added(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	rec, _, err := r.buildRecord(ctx, c, files, &pendingState{Files: map[string]*pendingFile{}}, nil)
+	rec, _, err := r.recordFor(ctx, c, nil, &pendingState{Files: map[string]*pendingFile{}}, nil)
 	return rec, err
 }
 

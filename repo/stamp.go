@@ -79,11 +79,7 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 	}
 	defer unlock()
 	usePending := st != nil
-	files, err := r.addedFrom(ctx, c, opts.HeadDiff)
-	if err != nil {
-		return nil, err
-	}
-	rec, consumed, err := r.buildRecord(ctx, c, files, state, st)
+	rec, consumed, err := r.recordFor(ctx, c, opts.HeadDiff, state, st)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +110,16 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 
 // attestSigner is what signing needs of a key.
 type attestSigner = signature.Signer
+
+// recordFor is buildRecord over the commit's diff, taken from headDiff
+// when that is the commit's (see addedFrom).
+func (r *Repo) recordFor(ctx context.Context, c *git.Commit, headDiff io.Reader, state *pendingState, st *store) (*provenance.Record, bool, error) {
+	files, err := r.addedFrom(ctx, c, headDiff)
+	if err != nil {
+		return nil, false, err
+	}
+	return r.buildRecord(ctx, c, files, state, st)
+}
 
 // buildRecord attributes the commit's added lines. With a store, captured
 // attribution is used and the committed lines are removed from state.
