@@ -137,6 +137,8 @@ type store struct {
 	// idLen is the hex length of the repository's object ids, 0 when not
 	// known; without it no StagedExpectFile is written.
 	idLen int
+	// read keeps the snapshots read so far: a stamp looks at each twice.
+	read map[string][]byte
 }
 
 func newStore(gitDir string) *store { return &store{dir: filepath.Join(gitDir, "hallmark")} }
@@ -242,10 +244,17 @@ func (s *store) putSnapshot(content []byte) (string, error) {
 }
 
 func (s *store) snapshot(id string) ([]byte, error) {
+	if b, ok := s.read[id]; ok {
+		return b, nil
+	}
 	b, err := os.ReadFile(filepath.Join(s.dir, "snapshots", id))
 	if err != nil {
 		return nil, fmt.Errorf("%w: snapshot %s: %v", ErrCorruptPending, id, err)
 	}
+	if s.read == nil {
+		s.read = map[string][]byte{}
+	}
+	s.read[id] = b
 	return b, nil
 }
 

@@ -78,6 +78,7 @@ func (r *Repo) Commit(ctx context.Context, rev string) (*git.Commit, error) {
 	}
 	if !strings.HasPrefix(rev, "-") && !strings.ContainsAny(rev, " \t\n") {
 		if id, typ, data, err := b.ReadID(rev + "^{commit}"); err == nil && typ == "commit" {
+			r.idLen = len(id) // the object format, known for free
 			return git.ParseCommit(id, data)
 		}
 	}
