@@ -103,35 +103,43 @@ func (r *Repo) AddNotes(ctx context.Context, lines map[string][][]byte, message 
 	}
 	var lastErr error
 	for range 5 {
-		if len(lines) == 1 { // one note: as git notes add writes it
-			for c, ls := range lines {
-				content, changed, err := r.mergedNote(ctx, c, ls)
-				if err != nil || !changed {
-					return err
-				}
-				err = r.writeNoteLoose(ctx, c, content, message, ident)
-				if err == nil {
-					return nil
-				}
-				if !errors.Is(err, errNoLooseWrite) {
-					lastErr = err // the ref moved: merge again on the new tip
-					continue
-				}
-			}
-			if lastErr != nil {
-				continue
-			}
-		}
-		in, changed, err := r.notesImport(ctx, lines, message, ident)
-		if err != nil || !changed {
+		done, err := r.addNotesOnce(ctx, lines, message, ident)
+		if done {
 			return err
-		}
-		if _, err = r.git.OutputStdin(ctx, in, notesImportArgs...); err == nil {
-			return nil
 		}
 		lastErr = err
 	}
 	return fmt.Errorf("repo: notes kept moving while writing them: %w", lastErr)
+}
+
+// addNotesOnce makes one attempt at the notes commit; done is false when
+// another writer moved the notes meanwhile and the merge must be done again.
+func (r *Repo) addNotesOnce(ctx context.Context, lines map[string][][]byte, message, ident string) (done bool, err error) {
+	if len(lines) == 1 { // one note: as git notes add writes it
+		for c, ls := range lines {
+			content, changed, err := r.mergedNote(ctx, c, ls)
+			if err != nil || !changed {
+				return true, err
+			}
+			err = r.writeNoteLoose(ctx, c, content, message, ident)
+			if errors.Is(err, errNotesMoved) {
+				return false, err
+			}
+			if !errors.Is(err, errNoLooseWrite) {
+				return true, err
+			}
+		}
+	}
+	in, changed, err := r.notesImport(ctx, lines, message, ident)
+	if err != nil || !changed {
+		return true, err
+	}
+	// fast-import refuses to move the ref but forward: a failure is most
+	// likely another writer's commit, and the merge is tried again.
+	if _, err := r.git.OutputStdin(ctx, in, notesImportArgs...); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // notesImportArgs run fast-import for a notes commit. unpackLimit=1 keeps

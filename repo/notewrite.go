@@ -35,8 +35,8 @@ var errNoLooseWrite = errors.New("repo: notes are written through fast-import he
 const maxFlatNotes = 250
 
 // writeNoteLoose stores content as commit's note in a new notes commit.
-// It returns errNoLooseWrite when fast-import should do it, and an
-// *git.Error when the ref moved meanwhile.
+// It returns errNoLooseWrite when fast-import should do it, and
+// errNotesMoved when another writer moved the ref meanwhile.
 func (r *Repo) writeNoteLoose(ctx context.Context, commit string, content []byte, message, ident string) error {
 	objects, ok := r.looseObjectsDir(ctx)
 	if !ok {
@@ -77,9 +77,20 @@ func (r *Repo) writeNoteLoose(ctx context.Context, commit string, content []byte
 	if err != nil {
 		return err
 	}
-	_, err = r.git.Output(ctx, "update-ref", "-m", "hallmark: notes", NotesRef, id, tip)
-	return err
+	if _, err := r.git.Output(ctx, "update-ref", "-m", "hallmark: notes", NotesRef, id, tip); err != nil {
+		// Another writer's notes commit is the reason to try again; any
+		// other failure (permissions, a full disk) is the caller's to see.
+		if now, _, _, rerr := b.ReadID(NotesRef); rerr == nil && now != tip {
+			return fmt.Errorf("%w: %v", errNotesMoved, err)
+		}
+		return fmt.Errorf("repo: moving %s: %w", NotesRef, err)
+	}
+	return nil
 }
+
+// errNotesMoved says that another notes commit landed while this one was
+// written: merge again on top of it.
+var errNotesMoved = errors.New("repo: the notes moved meanwhile")
 
 // looseObjectsDir is where this repository's objects are written, when
 // hallmark may write them itself: its own objects directory, with git's

@@ -121,3 +121,32 @@ func BenchmarkLooseWrite(b *testing.B) {
 		}
 	}
 }
+
+// TestNoteWriteFailureIsNamed checks that a notes ref git cannot move (a
+// lock left behind by a crashed writer) is reported at once, as what it
+// is, rather than retried as if another writer had moved the notes.
+func TestNoteWriteFailureIsNamed(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write("a", "a\n")
+	c := g.Commit("first", "")
+	rp := openRepo(t, g.Dir)
+	if err := rp.AddNote(ctx, c, [][]byte{[]byte("one")}, "m\n"); err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(g.Dir, ".git", "refs", "notes", "hallmark.lock")
+	if err := os.WriteFile(lock, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := rp.AddNote(ctx, c, [][]byte{[]byte("two")}, "m\n")
+	if err == nil || !strings.Contains(err.Error(), "moving refs/notes/hallmark") || !strings.Contains(err.Error(), "lock") {
+		t.Fatalf("with a stale lock: %v", err)
+	}
+	os.Remove(lock)
+	if err := rp.AddNote(ctx, c, [][]byte{[]byte("two")}, "m\n"); err != nil {
+		t.Fatalf("after the lock is gone: %v", err)
+	}
+	if lines, _ := rp.Note(ctx, c); len(lines) != 2 {
+		t.Errorf("note has %d lines, want 2", len(lines))
+	}
+}
