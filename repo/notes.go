@@ -32,7 +32,7 @@ func (r *Repo) noteBlob(ctx context.Context, commit string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !isHexID(commit) {
+	if !git.IsObjectID(commit) {
 		c, err := r.Commit(ctx, commit)
 		if err != nil {
 			return nil, err
@@ -97,4 +97,3 @@ func (r *Repo) NotedCommits(ctx context.Context) (map[string]string, error) {
 	return m, nil
 }
 
-func isHexID(s string) bool { return git.IsObjectID(s) }
