@@ -96,4 +96,3 @@ func (r *Repo) NotedCommits(ctx context.Context) (map[string]string, error) {
 	}
 	return m, nil
 }
-
