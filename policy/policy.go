@@ -175,33 +175,3 @@ func (p *Policy) NeedsReview(file string) bool {
 	}
 	return false
 }
-
-// Match matches a slash-separated path against a pattern: path.Match,
-// plus "**" for any number of directories ("security/**", "**/*.sql"). A
-// pattern without a slash matches the file's base name anywhere.
-func Match(pattern, file string) bool {
-	if !strings.Contains(pattern, "/") {
-		ok, _ := path.Match(pattern, path.Base(file))
-		return ok
-	}
-	return matchParts(strings.Split(pattern, "/"), strings.Split(file, "/"))
-}
-
-func matchParts(pat, parts []string) bool {
-	if len(pat) == 0 {
-		return len(parts) == 0
-	}
-	if pat[0] == "**" {
-		for i := 0; i <= len(parts); i++ {
-			if matchParts(pat[1:], parts[i:]) {
-				return true
-			}
-		}
-		return false
-	}
-	if len(parts) == 0 {
-		return false
-	}
-	ok, _ := path.Match(pat[0], parts[0])
-	return ok && matchParts(pat[1:], parts[1:])
-}

@@ -73,20 +73,6 @@ func TestBundleKeys(t *testing.T) {
 	}
 }
 
-func TestMatch(t *testing.T) {
-	for _, c := range []struct {
-		pat, file string
-		want      bool
-	}{
-		{"**/*.go", "a/b/c.go", true}, {"**/*.go", "c.go", true}, {"a/*", "a/b", true}, {"a/*", "a/b/c", false},
-		{"a/**", "a/b/c", true}, {"*.md", "docs/x.md", true}, {"docs/*.md", "x.md", false},
-	} {
-		if got := Match(c.pat, c.file); got != c.want {
-			t.Errorf("Match(%q, %q) = %v", c.pat, c.file, got)
-		}
-	}
-}
-
 func FuzzParse(f *testing.F) {
 	f.Add("keys: [{name: a, public_key: x}]\nrequire: {signed: true}")
 	f.Fuzz(func(t *testing.T, s string) {
