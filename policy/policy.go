@@ -1,26 +1,3 @@
-// Package policy reads a repository's trust policy (.hallmark/policy.yaml):
-// which keys are trusted, what each may sign, and what a history must
-// satisfy. It is pure: the caller hands it bytes and the facts to judge.
-//
-//	keys:
-//	  - name: alice
-//	    public_key: keys/alice.pub      # relative to the policy file
-//	    may: [record, review]
-//	  - name: ci
-//	    public_key: keys/ci.pub
-//	    may: [carry]
-//	require:
-//	  signed: true                      # every commit has a verified record
-//	  max_ai_share: 0.8                 # (ai + mixed) / all lines added
-//	  review:                           # AI lines here need a reviewer's attestation
-//	    - paths: ["security/**", "*.sql"]
-//	bundles:                            # who may sign dependencies' bundles
-//	  - module: example.com/dep
-//	    keys: [dep-release]
-//
-// Claims: "record" (a record made when the commit was: captured or from
-// conventions), "carry" (a record carried through a rewrite) and "review"
-// (a reviewer's attestation). A key with no "may" may sign all three.
 package policy
 
 import (
@@ -75,7 +52,7 @@ func (p *Policy) BundleKeys(modulePath string) []string {
 // Key is a trusted public key.
 type Key struct {
 	Name      string  `yaml:"name"`
-	PublicKey string  `yaml:"public_key"` // a path relative to the policy file, or an inline PEM block
+	PublicKey string  `yaml:"public_key"` // an inline PEM block, or a file: see "Key files" in the package doc
 	May       []Claim `yaml:"may"`
 }
 

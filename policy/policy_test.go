@@ -76,6 +76,10 @@ func TestBundleKeys(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add("keys: [{name: a, public_key: x}]\nrequire: {signed: true}")
 	f.Fuzz(func(t *testing.T, s string) {
+		// Load must fail closed, never panic, whatever the key files hold.
+		if p, ring, err := Load([]byte(s), func(string) ([]byte, error) { return []byte(s), nil }); err == nil && ring.Len() != len(p.Keys) {
+			t.Fatalf("%d keys in the policy, %d in the keyring", len(p.Keys), ring.Len())
+		}
 		p, err := Parse([]byte(s))
 		if err == nil {
 			for _, k := range p.Keys {
