@@ -284,7 +284,7 @@ func (a *Analysis) lineOf(o origin) (provenance.Author, provenance.Class, Eviden
 	src := a.blame.Sources[o.S]
 	at := a.attrOf(src.C)
 	if at.rec != nil {
-		if f := at.files[git.Quote(a.blame.Paths[src.P])]; f != nil {
+		if f := at.files[a.blame.Paths[src.P]]; f != nil {
 			i := sort.Search(len(f.Spans), func(i int) bool { return f.Spans[i].End >= int(o.N) })
 			if i < len(f.Spans) && f.Spans[i].Start <= int(o.N) {
 				s := f.Spans[i]

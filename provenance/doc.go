@@ -28,6 +28,27 @@
 // rejects unknown fields, trailing data, invalid records and inputs larger
 // than [MaxRecordSize].
 //
+// # File names
+//
+// A [File]'s Path is the file's name exactly as git stores it in the tree,
+// relative to the repository root with '/' between elements: its bytes,
+// never the quoted, escaped or TAB-padded form git's diff output shows.
+// Git allows any byte but NUL in a name, so a name need not be UTF-8. In
+// JSON, which holds only Unicode text:
+//
+//   - a UTF-8 name is the "path" string, escaped as JSON escapes any
+//     string ("read me.md", "tab\there", "new\nline", "q\"uote\\b");
+//   - a name that is not UTF-8 is "path_bytes", its exact bytes in standard
+//     padded base64 (RFC 4648 section 4), with "path" beside it showing the
+//     name with each stray byte as U+FFFD ([DisplayPath]): for the latin-1
+//     name "caf\xe9", {"path":"caf\ufffd","path_bytes":"Y2Fm6Q==",...}.
+//
+// A reader identifies a file by path_bytes when it is present, and shows
+// path. [Decode] refuses path_bytes for a UTF-8 name, a path that does not
+// show its path_bytes, and base64 that is not canonical, so that each name
+// has one encoding and a signed record one set of bytes. Files are sorted
+// by the bytes of their names.
+//
 // # Trailers
 //
 // [ParseTrailers] finds and parses a commit message's trailer block exactly

@@ -1,7 +1,10 @@
 package provenance
 
 import (
+	"encoding/base64"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/hallmark-dev/hallmark/internal/jsonx"
 )
@@ -109,7 +112,14 @@ func appendAuthor(b []byte, a Author) []byte {
 func appendFile(b []byte, f File) []byte {
 	b = append(b, '{')
 	b = jsonx.AppendKey(b, "path")
-	b = jsonx.AppendString(b, f.Path)
+	b = jsonx.AppendString(b, f.Path) // invalid UTF-8 becomes U+FFFD, a byte each
+	if !utf8.ValidString(f.Path) {
+		b = append(b, ',')
+		b = jsonx.AppendKey(b, "path_bytes")
+		b = append(b, '"')
+		b = base64.StdEncoding.AppendEncode(b, []byte(f.Path))
+		b = append(b, '"')
+	}
 	b = append(b, ',')
 	b = jsonx.AppendKey(b, "digest")
 	b = jsonx.AppendString(b, f.Digest)
@@ -272,11 +282,23 @@ func readAuthor(rd *jsonx.Reader) (Author, error) {
 
 func readFile(rd *jsonx.Reader) (File, error) {
 	var f File
+	var raw []byte
+	hasRaw := false
 	err := rd.Object(func(k string) error {
 		var err error
 		switch k {
 		case "path":
 			f.Path, err = rd.String()
+		case "path_bytes":
+			hasRaw = true
+			var s []byte
+			if s, err = rd.Bytes(); err != nil {
+				return err
+			}
+			raw, err = base64.StdEncoding.Strict().DecodeString(string(s))
+			if err == nil && base64.StdEncoding.EncodeToString(raw) != string(s) {
+				err = fmt.Errorf("json: path_bytes is not canonical base64")
+			}
 		case "digest":
 			f.Digest, err = rd.String()
 		case "lines":
@@ -314,7 +336,57 @@ func readFile(rd *jsonx.Reader) (File, error) {
 		}
 		return err
 	})
-	return f, err
+	if err != nil || !hasRaw {
+		return f, err
+	}
+	// One form a name: path_bytes only for a name that is not UTF-8, and
+	// path then its display form, so that nothing reads two names.
+	if utf8.Valid(raw) {
+		return f, fmt.Errorf("json: file %q: path_bytes given for a UTF-8 name", f.Path)
+	}
+	if shown := DisplayPath(string(raw)); shown != f.Path {
+		return f, fmt.Errorf("json: file path %q does not match path_bytes (%q)", f.Path, shown)
+	}
+	f.Path = string(raw)
+	return f, nil
+}
+
+// DisplayPath is a file name as valid UTF-8 text: the name itself when it
+// is UTF-8, else the name with each byte that is not part of a UTF-8
+// character replaced by U+FFFD, as a record's "path" field shows it.
+func DisplayPath(p string) string {
+	if utf8.ValidString(p) {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); {
+		r, size := utf8.DecodeRuneInString(p[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(p[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// MarshalJSON writes the file as a record holds it: "path" as UTF-8 text
+// and, for a name that is not UTF-8, "path_bytes" with its exact bytes.
+func (f File) MarshalJSON() ([]byte, error) { return appendFile(nil, f), nil }
+
+// UnmarshalJSON reads what MarshalJSON writes, strictly.
+func (f *File) UnmarshalJSON(data []byte) error {
+	rd := jsonx.NewReader(data)
+	got, err := readFile(rd)
+	if err != nil {
+		return err
+	}
+	if err := rd.End(); err != nil {
+		return err
+	}
+	*f = got
+	return nil
 }
 
 // internClass returns the constant for the known classes, so that decoding

@@ -94,6 +94,10 @@ func FuzzDecodeDifferential(f *testing.F) {
 	good, _ := sampleRecord().Encode()
 	f.Add(good)
 	f.Add([]byte(`{"commit":"` + commitA + `","authors":[],"files":[],"recorder":{"name":"\u0041\ud83d\ude00"}}`))
+	odd := sampleRecord()
+	odd.Files[1].Path = "caf\xe9 \"q\"\tx"
+	oddEnc, _ := odd.Encode()
+	f.Add(oddEnc)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ours, err := readRecord(b)
 		if err != nil {

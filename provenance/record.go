@@ -98,6 +98,17 @@ type Span struct {
 func (s Span) Len() int { return s.End - s.Start + 1 }
 
 // File is what a record says about one file of the commit.
+//
+// Path is the file's name exactly as git stores it in the tree: bytes
+// that need not be UTF-8 (git allows any byte but NUL and '/' in a name
+// element), never quoted or escaped as git's diff output shows them. In
+// JSON a UTF-8 name is the "path" string; a name that is not UTF-8 is
+// "path_bytes", its bytes in standard padded base64 (RFC 4648 section 4),
+// beside a "path" that shows it with each stray byte as U+FFFD (see
+// [DisplayPath]), for readers that only display names. A reader matches
+// and looks names up by path_bytes when it is there, and a record with
+// path_bytes for a UTF-8 name, or a path that does not show path_bytes,
+// does not decode: one name has one encoding, which signing needs.
 type File struct {
 	Path   string `json:"path"`
 	Digest string `json:"digest"` // "sha256:<hex>" of the file's bytes in the commit
@@ -256,8 +267,9 @@ func (a Author) validate() error {
 }
 
 func (f File) validate(authors int) error {
-	if f.Path == "" || !utf8.ValidString(f.Path) || strings.HasPrefix(f.Path, "/") {
-		return invalid("file path %q must be a relative UTF-8 path", f.Path)
+	// A name is bytes, as git stores it: any but NUL (see [File]).
+	if f.Path == "" || strings.ContainsRune(f.Path, 0) || strings.HasPrefix(f.Path, "/") {
+		return invalid("file path %q must be a relative path without NUL", f.Path)
 	}
 	for _, el := range strings.Split(f.Path, "/") {
 		if el == "" || el == "." || el == ".." {

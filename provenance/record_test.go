@@ -59,7 +59,8 @@ func TestValidate(t *testing.T) {
 		{"duplicate path", func(r *Record) { r.Files[1].Path = "z.go" }, "listed twice"},
 		{"absolute path", func(r *Record) { r.Files[1].Path = "/etc/passwd" }, "relative"},
 		{"dot-dot path", func(r *Record) { r.Files[1].Path = "a/../b" }, "not clean"},
-		{"non-UTF-8 path", func(r *Record) { r.Files[1].Path = "a\xff" }, "UTF-8"},
+		{"a name that is not UTF-8 is a name", func(r *Record) { r.Files[1].Path = "a\xff" }, ""},
+		{"NUL in a path", func(r *Record) { r.Files[1].Path = "a\x00b" }, "NUL"},
 		{"bad digest", func(r *Record) { r.Files[1].Digest = "md5:00" }, "digest"},
 		{"no recorder", func(r *Record) { r.Recorder.Name = "" }, "recorder"},
 		{"bad derivation", func(r *Record) { r.DerivedFrom = []Ref{{Digest: "x", Commit: commitA}} }, "derived_from"},
@@ -168,6 +169,10 @@ func FuzzDecode(f *testing.F) {
 	good, _ := sampleRecord().Encode()
 	f.Add(good)
 	f.Add([]byte(`{"commit":"x"}`))
+	odd := sampleRecord()
+	odd.Files[1].Path = "caf\xe9 \"q\"\tx"
+	oddEnc, _ := odd.Encode()
+	f.Add(oddEnc)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := Decode(b)
 		if err != nil {

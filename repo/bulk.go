@@ -71,7 +71,7 @@ func (r *Repo) recordFrom(c *git.Commit, files []git.FileDiff, b *git.Batch) (*p
 			return nil, fmt.Errorf("repo: read %s in %s: %w", f.Path, c.ID, err)
 		}
 		sum := sha256.Sum256(data)
-		pf := provenance.File{Path: git.Quote(f.Path), Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
+		pf := provenance.File{Path: f.Path, Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
 		if !f.Binary {
 			pf.Lines = len(diff.Lines(data))
 			for _, n := range f.Added {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/diff"
-	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/provenance"
 )
 
@@ -86,7 +85,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 			if len(f.Spans) == 0 {
 				continue
 			}
-			data, err := r.ReadFile(ctx, sid, git.Unquote(f.Path))
+			data, err := r.ReadFile(ctx, sid, f.Path)
 			if err != nil {
 				return nil, fmt.Errorf("repo: carry from %s: %w", sid, err)
 			}
@@ -131,7 +130,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 		if len(cands) == 0 {
 			continue
 		}
-		data, err := r.ReadFile(ctx, tc.ID, git.Unquote(f.Path))
+		data, err := r.ReadFile(ctx, tc.ID, f.Path)
 		if err != nil {
 			return nil, err
 		}

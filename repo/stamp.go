@@ -146,9 +146,7 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileD
 		}
 		data := contents[i]
 		sum := sha256.Sum256(data)
-		// A name that is not UTF-8 is written in git's quoted form, which a
-		// JSON record can hold and git.Unquote turns back into the bytes.
-		pf := provenance.File{Path: git.Quote(f.Path), Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
+		pf := provenance.File{Path: f.Path, Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
 		if f.Binary {
 			rec.Files = append(rec.Files, pf)
 			continue

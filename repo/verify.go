@@ -405,16 +405,16 @@ func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, blobs map[st
 			continue
 		}
 		if len(f.Added) > 0 {
-			want[git.Quote(f.Path)] = f.Added
+			want[f.Path] = f.Added
 		}
 	}
 	got := map[string]bool{}
 	for _, f := range rec.Files {
 		got[f.Path] = true
-		data, ok := blobs[git.Unquote(f.Path)]
+		data, ok := blobs[f.Path]
 		var err error
 		if !ok {
-			_, data, err = v.batch.Read(c.ID + ":" + git.Unquote(f.Path))
+			_, data, err = v.batch.Read(c.ID + ":" + f.Path)
 		}
 		if err != nil {
 			probs = append(probs, fmt.Sprintf("%s: not in the commit (%v)", f.Path, attest.ErrDigestMismatch))

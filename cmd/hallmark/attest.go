@@ -237,7 +237,7 @@ On rejection the named reason goes to stderr and the exit status is 1.
 // commit's own files.
 func checkFileDigests(ctx context.Context, r *repo.Repo, rec *provenance.Record) error {
 	for _, f := range rec.Files {
-		data, err := r.ReadFile(ctx, rec.Commit, git.Unquote(f.Path))
+		data, err := r.ReadFile(ctx, rec.Commit, f.Path)
 		if err != nil {
 			if errors.Is(err, git.ErrNotFound) {
 				return fmt.Errorf("%w: %s is not in commit %s", attest.ErrDigestMismatch, f.Path, rec.Commit)

@@ -2,7 +2,10 @@ package git
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -59,7 +62,7 @@ func (b *Batch) Read(name string) (typ string, data []byte, err error) {
 // revision without starting a process.
 func (b *Batch) ReadID(name string) (id, typ string, data []byte, err error) {
 	if strings.ContainsAny(name, "\n") {
-		return "", "", nil, fmt.Errorf("%w: %q", ErrNotFound, name)
+		return b.readPath(name)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -89,6 +92,64 @@ func (b *Batch) ReadID(name string) (id, typ string, data []byte, err error) {
 	return f[0], f[1], data[:size], nil
 }
 
+// readPath reads "REV:PATH" where PATH holds a newline, which `cat-file
+// --batch` cannot be asked for (it reads one name a line, and git 2.39 has
+// no NUL-terminated answers to echo such a name back): it walks the trees
+// from REV's tree by object id, reading each tree object's entries (mode,
+// space, name, NUL, raw id) exactly.
+func (b *Batch) readPath(name string) (id, typ string, data []byte, err error) {
+	rev, path, ok := strings.Cut(name, ":")
+	if !ok || strings.ContainsAny(rev, "\n") || path == "" {
+		return "", "", nil, fmt.Errorf("%w: %q", ErrNotFound, name)
+	}
+	id, typ, data, err = b.ReadID(rev)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if typ == "commit" {
+		c, err := ParseCommit(id, data)
+		if err != nil {
+			return "", "", nil, err
+		}
+		if id, typ, data, err = b.ReadID(c.Tree); err != nil {
+			return "", "", nil, err
+		}
+	}
+	for _, el := range strings.Split(path, "/") {
+		if typ != "tree" {
+			return "", "", nil, fmt.Errorf("%w: %q", ErrNotFound, name)
+		}
+		next, found, err := treeEntry(data, el, len(id)/2)
+		if err != nil {
+			return "", "", nil, err
+		}
+		if !found {
+			return "", "", nil, fmt.Errorf("%w: %q", ErrNotFound, name)
+		}
+		if id, typ, data, err = b.ReadID(next); err != nil {
+			return "", "", nil, err
+		}
+	}
+	return id, typ, data, nil
+}
+
+// treeEntry finds name among a tree object's entries and returns its id
+// in hex; idLen is the raw id's length in bytes (20 or 32).
+func treeEntry(tree []byte, name string, idLen int) (string, bool, error) {
+	for len(tree) > 0 {
+		sp := bytes.IndexByte(tree, ' ')
+		nul := bytes.IndexByte(tree, 0)
+		if sp < 0 || nul < sp || len(tree) < nul+1+idLen {
+			return "", false, fmt.Errorf("git: malformed tree object")
+		}
+		if string(tree[sp+1:nul]) == name {
+			return hex.EncodeToString(tree[nul+1 : nul+1+idLen]), true, nil
+		}
+		tree = tree[nul+1+idLen:]
+	}
+	return "", false, nil
+}
+
 // Close stops the process.
 func (b *Batch) Close() error {
 	b.mu.Lock()
@@ -110,10 +171,27 @@ type Object struct {
 // ReadMany asks for several objects at once and then reads the answers:
 // one round trip instead of one per object.
 func (b *Batch) ReadMany(names []string) ([]Object, error) {
-	for _, n := range names {
+	for i, n := range names {
 		if strings.ContainsAny(n, "\n") {
-			return nil, fmt.Errorf("%w: %q", ErrNotFound, n)
+			// cat-file reads a line a name: ask for this one apart.
+			out, err := b.ReadMany(names[:i])
+			if err != nil {
+				return nil, err
+			}
+			var o Object
+			o.ID, o.Type, o.Data, o.Err = b.readPath(n)
+			if o.Err != nil && !errors.Is(o.Err, ErrNotFound) {
+				return nil, o.Err
+			}
+			rest, err := b.ReadMany(names[i+1:])
+			if err != nil {
+				return nil, err
+			}
+			return append(append(out, o), rest...), nil
 		}
+	}
+	if len(names) == 0 {
+		return nil, nil
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()

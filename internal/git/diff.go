@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // FileDiff is what a diff adds to one file: the file's path on the new
@@ -68,9 +67,9 @@ func ParseDiffAll(r io.Reader) ([]FileDiff, error) {
 			out = append(out, FileDiff{})
 			cur = &out[len(out)-1]
 			inHunk = false
-			// Paths come from the ---/+++ or rename lines; this header is
-			// ambiguous when names contain spaces.
-			cur.Path, cur.OldPath = headerPaths(string(line[len("diff --git "):]))
+			// The ---/+++ or rename lines, when there are any, name the
+			// files unambiguously; this header may not (spaces).
+			cur.Path, cur.OldPath = gitHeaderPaths(string(line[len("diff --git "):]))
 		case cur == nil:
 			continue
 		case inHunk && len(line) > 0 && (line[0] == '+' || line[0] == '-' || line[0] == ' ' || line[0] == '\\'):
@@ -90,28 +89,35 @@ func ParseDiffAll(r io.Reader) ([]FileDiff, error) {
 			newLine = h.NewStart
 			inHunk = true
 		case bytes.HasPrefix(line, []byte("+++ ")):
-			p := string(line[4:])
-			if p == "/dev/null" {
+			p, ok := headerName(string(line[4:]))
+			switch {
+			case !ok:
+				return nil, fmt.Errorf("%w: %q", ErrBadName, line)
+			case p == "/dev/null":
 				cur.Deleted = true
 				if cur.Path == "" {
 					cur.Path = cur.OldPath
 				}
-			} else {
-				cur.Path = strings.TrimPrefix(unquote(p), "b/")
+			default:
+				cur.Path = strings.TrimPrefix(p, "b/")
 			}
 		case bytes.HasPrefix(line, []byte("--- ")):
-			if p := string(line[4:]); p != "/dev/null" {
-				cur.OldPath = strings.TrimPrefix(unquote(p), "a/")
-			} else {
+			p, ok := headerName(string(line[4:]))
+			switch {
+			case !ok:
+				return nil, fmt.Errorf("%w: %q", ErrBadName, line)
+			case p == "/dev/null":
 				cur.OldPath = ""
 				cur.Created = true
+			default:
+				cur.OldPath = strings.TrimPrefix(p, "a/")
 			}
 		case bytes.HasPrefix(line, []byte("rename to ")) || bytes.HasPrefix(line, []byte("copy to ")):
 			_, p, _ := strings.Cut(string(line), " to ")
-			cur.Path = unquote(p)
+			cur.Path = Unquote(p)
 		case bytes.HasPrefix(line, []byte("rename from ")) || bytes.HasPrefix(line, []byte("copy from ")):
 			_, p, _ := strings.Cut(string(line), " from ")
-			cur.OldPath = unquote(p)
+			cur.OldPath = Unquote(p)
 		case bytes.HasPrefix(line, []byte("deleted file mode")):
 			cur.Deleted = true
 		case bytes.HasPrefix(line, []byte("new file mode ")) || bytes.HasPrefix(line, []byte("new mode ")) || bytes.HasPrefix(line, []byte("index ")):
@@ -165,21 +171,6 @@ func indexBlob(s string) string {
 	return id
 }
 
-// headerPaths splits "a/x b/x" when both halves are equal, the common case.
-func headerPaths(s string) (newPath, oldPath string) {
-	if strings.HasPrefix(s, `"`) {
-		return "", ""
-	}
-	if len(s)%2 == 1 {
-		half := (len(s) - 1) / 2
-		a, b := s[:half], s[half+1:]
-		if strings.HasPrefix(a, "a/") && strings.HasPrefix(b, "b/") && a[2:] == b[2:] {
-			return b[2:], a[2:]
-		}
-	}
-	return "", ""
-}
-
 // parseHunk reads "@@ -a[,b] +c[,d] @@"; a missing count is 1.
 func parseHunk(h string) (Hunk, error) {
 	bad := fmt.Errorf("git: bad hunk header %q", h)
@@ -207,80 +198,6 @@ func parseHunk(h string) (Hunk, error) {
 		return Hunk{}, bad
 	}
 	return Hunk{OldStart: os, OldLines: ol, NewStart: ns, NewLines: nl}, nil
-}
-
-// Unquote undoes git's C-style quoting of a path ("a\tb", octal bytes);
-// a string that is not quoted is returned as it is.
-func Unquote(s string) string { return unquote(s) }
-
-// Quote writes a path that is not valid UTF-8 in git's C-style quoting,
-// as ASCII: a double-quoted string with octal escapes. Valid UTF-8 paths
-// are returned as they are.
-func Quote(p string) string {
-	if utf8.ValidString(p) && !strings.HasPrefix(p, `"`) {
-		return p
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < 0x20 || c >= 0x7f:
-			fmt.Fprintf(&b, "\\%03o", c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// unquote undoes git's C-style quoting of a path ("a\tb", octal bytes).
-func unquote(s string) string {
-	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
-		return s
-	}
-	s = s[1 : len(s)-1]
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		i++
-		switch e := s[i]; e {
-		case 'a':
-			b.WriteByte('\a')
-		case 'b':
-			b.WriteByte('\b')
-		case 't':
-			b.WriteByte('\t')
-		case 'n':
-			b.WriteByte('\n')
-		case 'v':
-			b.WriteByte('\v')
-		case 'f':
-			b.WriteByte('\f')
-		case 'r':
-			b.WriteByte('\r')
-		case '0', '1', '2', '3':
-			if i+2 < len(s) {
-				if v, err := strconv.ParseUint(s[i:i+3], 8, 8); err == nil {
-					b.WriteByte(byte(v))
-					i += 2
-					continue
-				}
-			}
-			b.WriteByte(e)
-		default:
-			b.WriteByte(e)
-		}
-	}
-	return b.String()
 }
 
 // CountLines returns the number of lines in data as git's diff numbers

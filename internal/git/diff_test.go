@@ -107,8 +107,8 @@ func TestUnquote(t *testing.T) {
 		`"\303\251t\303\251"`: "été",
 		`"q\"uote\\"`:         `q"uote\`,
 	} {
-		if got := unquote(in); got != want {
-			t.Errorf("unquote(%s) = %q, want %q", in, got, want)
+		if got := Unquote(in); got != want {
+			t.Errorf("Unquote(%s) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -21,6 +21,7 @@ var (
 	ErrNoCommits     = errors.New("git: the repository has no commits yet")
 	ErrBadRevision   = errors.New("git: unknown revision")
 	ErrNotFound      = errors.New("git: object not found")
+	ErrBadName       = errors.New("git: a file name git could not have written")
 )
 
 // Repo is a git repository, bare or with a work tree, driven through the
