@@ -1,15 +1,3 @@
-// Package agenthook reads the JSON that coding agents pass to their hooks,
-// and says which files an edit touched and in which session.
-//
-// Supported: Claude Code (PreToolUse/PostToolUse: session_id, tool_name,
-// tool_input.file_path), Codex (its notify payload: type, thread-id or
-// turn-id, cwd), Cursor (afterFileEdit: conversation_id, file_path,
-// workspace_roots), aider and a generic form ({"files": [...],
-// "session_id": "...", "model": "..."}) that any tool can write.
-//
-// A payload names no model (agents do not put it there), so the model
-// comes from the caller. A payload that cannot be read is an error; the
-// edits it would have named are then covered by the next checkpoint.
 package agenthook
 
 import (
@@ -17,23 +5,60 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"path/filepath"
 	"slices"
+	"strings"
 )
 
-// Tools lists the payload formats [Parse] reads.
-var Tools = []string{"claude-code", "codex", "cursor", "aider", "generic"}
+// Agents lists the payload formats [Parse] reads.
+var Agents = []string{"claude-code", "codex", "cursor", "gemini", "copilot", "opencode", "windsurf", "cline", "amp", "aider", "generic"}
 
-// Event is what a hook payload says.
+// aliases are other names people give the agents.
+var aliases = map[string]string{
+	"claude": "claude-code", "claudecode": "claude-code", "gemini-cli": "gemini",
+	"github-copilot": "copilot", "copilot-cli": "copilot", "cascade": "windsurf",
+	"codex-cli": "codex", "open-code": "opencode", "ampcode": "amp",
+}
+
+// Canonical returns the name of the agent in [Agents] that name means, or
+// "" for an agent this package does not read.
+func Canonical(name string) string {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if a, ok := aliases[name]; ok {
+		return a
+	}
+	if slices.Contains(Agents, name) {
+		return name
+	}
+	return ""
+}
+
+// Phase says which side of the agent's action an event is on.
+type Phase string
+
+const (
+	// None: nothing to attribute (a read, a stop, a notification).
+	None Phase = "none"
+	// Before: the agent is about to act; what changed since the last
+	// checkpoint is the person's.
+	Before Phase = "before"
+	// After: the agent acted; what it changed is the model's.
+	After Phase = "after"
+)
+
+// Event is what a hook payload means.
 type Event struct {
-	Tool    string   // the format read, one of Tools
-	Session string   // the agent's session or conversation id, if given
-	Model   string   // the model, when the payload names one (generic only)
-	Paths   []string // files the edit touched; empty means "look at everything"
-	Cwd     string   // the agent's working directory, if given
-	// Edit is false for events that changed no file (a Read, a prompt): the
-	// caller may skip the checkpoint.
-	Edit bool
+	Agent string `json:"agent"` // the format read, one of Agents
+	Name  string `json:"name"`  // the event as the agent names it: PreToolUse, afterFileEdit, ...
+	Tool  string `json:"tool,omitempty"`
+	Phase Phase  `json:"phase"`
+	// Shell is set on an After event of a tool that names no file: what
+	// changed since the pre-event checkpoint is the tool's.
+	Shell   bool     `json:"shell,omitempty"`
+	Session string   `json:"session,omitempty"`
+	Model   string   `json:"model,omitempty"` // normalised by NormalizeModel; "" when the payload names none
+	Paths   []string `json:"paths,omitempty"` // absolute, or relative to Cwd
+	Cwd     string   `json:"cwd,omitempty"`   // the agent's working directory or workspace root
 }
 
 // MaxPayload bounds what Parse reads.
@@ -42,18 +67,18 @@ const MaxPayload = 8 << 20
 // ErrPayload is wrapped by every parse error.
 var ErrPayload = errors.New("agenthook: unreadable hook payload")
 
-// editTools are Claude Code tools that write files; others (Read, Grep, ...)
-// change nothing. Bash and unknown tools may change anything.
-var claudeReadOnly = []string{"Read", "Grep", "Glob", "LS", "WebFetch", "WebSearch", "TodoWrite", "Task", "ExitPlanMode", "BashOutput", "KillShell"}
+// Parse reads one payload of the given agent's format.
+func Parse(agent string, data []byte) (*Event, error) {
+	return ParseEvent(agent, "", data)
+}
 
-// Parse reads one payload of the given tool's format.
-func Parse(tool string, r io.Reader) (*Event, error) {
-	if !slices.Contains(Tools, tool) {
-		return nil, fmt.Errorf("%w: unknown tool %q (want one of %v)", ErrPayload, tool, Tools)
-	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxPayload+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrPayload, err)
+// ParseEvent is Parse for agents whose payloads do not name their event
+// (Copilot CLI's): event names it, as the hook's command line does. A
+// payload that names its event is read as it says.
+func ParseEvent(agent, event string, data []byte) (*Event, error) {
+	name := Canonical(agent)
+	if name == "" {
+		return nil, fmt.Errorf("%w: unknown agent %q (want one of %s)", ErrPayload, agent, strings.Join(Agents, ", "))
 	}
 	if len(data) > MaxPayload {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrPayload, MaxPayload)
@@ -61,86 +86,240 @@ func Parse(tool string, r io.Reader) (*Event, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%w: empty input (is the hook wired to pass its JSON on stdin?)", ErrPayload)
 	}
-	var p payload
-	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrPayload, tool, err)
+	if name == "windsurf" {
+		data = escapeControls(data)
 	}
-	ev := &Event{Tool: tool, Cwd: p.Cwd, Edit: true}
-	switch tool {
-	case "claude-code":
-		if p.SessionID == "" && p.HookEventName == "" && p.ToolName == "" {
-			return nil, fmt.Errorf("%w: claude-code: no session_id, hook_event_name or tool_name", ErrPayload)
-		}
-		ev.Session = p.SessionID
-		if slices.Contains(claudeReadOnly, p.ToolName) {
-			ev.Edit = false
-		}
-		if p.ToolInput != nil {
-			for _, f := range []string{p.ToolInput.FilePath, p.ToolInput.NotebookPath} {
-				if f != "" {
-					ev.Paths = append(ev.Paths, f)
-				}
+	var m obj
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrPayload, name, err)
+	}
+	if m == nil {
+		return nil, fmt.Errorf("%w: %s: not a JSON object", ErrPayload, name)
+	}
+	if event != "" {
+		if _, named := m["hook_event_name"]; !named {
+			if _, named := m["hookEventName"]; !named {
+				m["hook_event_name"] = event
 			}
 		}
+	}
+	ev := &Event{Agent: name}
+	var err error
+	switch name {
+	case "claude-code":
+		err = claudeCode(m, ev)
 	case "codex":
-		if p.Type == "" {
-			return nil, fmt.Errorf("%w: codex: no type", ErrPayload)
-		}
-		ev.Session = firstNonEmpty(p.ThreadID, p.TurnID)
+		err = codex(m, ev)
 	case "cursor":
-		if p.ConversationID == "" && p.HookEventName == "" {
-			return nil, fmt.Errorf("%w: cursor: no conversation_id or hook_event_name", ErrPayload)
-		}
-		ev.Session = p.ConversationID
-		if p.FilePath != "" {
-			ev.Paths = append(ev.Paths, p.FilePath)
-		}
-		if ev.Cwd == "" && len(p.WorkspaceRoots) > 0 {
-			ev.Cwd = p.WorkspaceRoots[0]
-		}
-	case "aider", "generic":
-		ev.Session = firstNonEmpty(p.SessionID, p.Session)
-		ev.Model = firstNonEmpty(p.ModelID, p.Model)
-		ev.Paths = append(ev.Paths, p.Files...)
-		ev.Paths = append(ev.Paths, p.Paths...)
-		if p.FilePath != "" {
-			ev.Paths = append(ev.Paths, p.FilePath)
-		}
+		err = cursor(m, ev)
+	case "gemini":
+		err = gemini(m, ev)
+	case "copilot":
+		err = copilot(m, ev)
+	case "opencode":
+		err = opencode(m, ev)
+	case "windsurf":
+		err = windsurf(m, ev)
+	case "cline":
+		err = cline(m, ev)
+	case "amp":
+		err = amp(m, ev)
+	default:
+		err = generic(m, ev)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrPayload, name, err)
+	}
+	ev.Model = NormalizeModel(ev.Model)
+	ev.Paths = cleanPaths(ev.Paths)
+	if ev.Phase != After {
+		ev.Shell = false
+	}
+	if ev.Phase == None || ev.Shell {
+		ev.Paths = nil // a shell tool's input names no file it is limited to
+	}
+	if ev.Phase == After && len(ev.Paths) == 0 {
+		ev.Shell = true
 	}
 	return ev, nil
 }
 
-type payload struct {
-	// Claude Code
-	SessionID     string `json:"session_id"`
-	HookEventName string `json:"hook_event_name"`
-	ToolName      string `json:"tool_name"`
-	ToolInput     *struct {
-		FilePath     string `json:"file_path"`
-		NotebookPath string `json:"notebook_path"`
-	} `json:"tool_input"`
-	Cwd string `json:"cwd"`
-	// Codex notify
-	Type     string `json:"type"`
-	ThreadID string `json:"thread-id"`
-	TurnID   string `json:"turn-id"`
-	// Cursor
-	ConversationID string   `json:"conversation_id"`
-	FilePath       string   `json:"file_path"`
-	WorkspaceRoots []string `json:"workspace_roots"`
-	// generic
-	Session string   `json:"session"`
-	Model   string   `json:"model"`
-	ModelID string   `json:"model_id"`
-	Files   []string `json:"files"`
-	Paths   []string `json:"paths"`
+// class is what a tool does to the work tree.
+type class int
+
+const (
+	readOnly class = iota // changes nothing
+	edit                  // writes the files its input names
+	shell                 // may change anything
+)
+
+// toolEvent sets the phase and shell flag of a tool event.
+func toolEvent(ev *Event, before bool, c class) {
+	switch {
+	case c == readOnly:
+		ev.Phase = None
+	case before:
+		ev.Phase = Before
+	default:
+		ev.Phase = After
+		ev.Shell = c == shell
+	}
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
+// classify looks a tool up in an agent's tables; a tool in neither is a
+// shell, unless it is an MCP tool whose name says it only reads.
+func classify(tool string, edits, reads []string) class {
+	switch {
+	case slices.Contains(edits, tool):
+		return edit
+	case slices.Contains(reads, tool):
+		return readOnly
+	case readsByName(tool):
+		return readOnly
+	}
+	return shell
+}
+
+// readsByName reports an MCP tool (mcp__server__tool, server_tool) whose
+// own name starts with a reading verb.
+func readsByName(tool string) bool {
+	if !strings.HasPrefix(tool, "mcp__") && !strings.HasPrefix(tool, "mcp_") {
+		return false
+	}
+	name := tool[strings.LastIndex(tool, "_")+1:]
+	if i := strings.LastIndex(tool, "__"); i >= 0 {
+		name = tool[i+2:]
+	}
+	name = strings.ToLower(name)
+	for _, verb := range []string{"read", "get", "list", "search", "fetch", "find", "query", "view", "show", "describe", "lookup"} {
+		if strings.HasPrefix(name, verb) {
+			return true
+		}
+	}
+	return false
+}
+
+func cleanPaths(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		p = strings.TrimSpace(p)
+		p = strings.TrimPrefix(strings.TrimPrefix(p, "file://localhost"), "file://")
+		if p == "" || slices.Contains(out, p) {
+			continue
+		}
+		out = append(out, filepath.Clean(p))
+	}
+	return out
+}
+
+// obj is a JSON object as encoding/json reads it.
+type obj = map[string]any
+
+// str returns the first of keys that holds a non-empty string.
+func str(m obj, keys ...string) string {
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok && s != "" {
+			return s
 		}
 	}
 	return ""
+}
+
+// sub returns the object under key; a string holding a JSON object (as
+// Copilot CLI's toolArgs and Cursor's MCP tool_input are) is decoded.
+func sub(m obj, keys ...string) obj {
+	for _, k := range keys {
+		switch v := m[k].(type) {
+		case obj:
+			return v
+		case string:
+			var o obj
+			if json.Unmarshal([]byte(v), &o) == nil && o != nil {
+				return o
+			}
+		}
+	}
+	return nil
+}
+
+// strs returns the strings under key: an array of strings, or one string.
+func strs(m obj, keys ...string) []string {
+	var out []string
+	for _, k := range keys {
+		switch v := m[k].(type) {
+		case string:
+			out = append(out, v)
+		case []any:
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				} else if o, ok := x.(obj); ok {
+					if s := str(o, "path", "file_path", "filePath"); s != "" {
+						out = append(out, s)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// inputPaths returns the files a tool's input names under the usual keys,
+// and those named in a patch (apply_patch's "*** Update File: x" lines).
+func inputPaths(in obj) []string {
+	if in == nil {
+		return nil
+	}
+	var out []string
+	for _, k := range []string{"file_path", "filePath", "filepath", "path", "notebook_path", "absolute_path", "target_file", "TargetFile"} {
+		if s := str(in, k); s != "" {
+			out = append(out, s)
+		}
+	}
+	out = append(out, strs(in, "files", "paths", "file_paths", "filePaths")...)
+	for _, k := range []string{"command", "patch", "input"} {
+		if s := str(in, k); s != "" {
+			out = append(out, patchPaths(s)...)
+		}
+	}
+	return out
+}
+
+// patchPaths returns the files of an apply_patch body.
+func patchPaths(patch string) []string {
+	var out []string
+	for _, line := range strings.Split(patch, "\n") {
+		line = strings.TrimSpace(line)
+		for _, p := range []string{"*** Update File: ", "*** Add File: ", "*** Delete File: ", "*** Move to: "} {
+			if rest, ok := strings.CutPrefix(line, p); ok {
+				out = append(out, strings.Trim(strings.TrimSpace(rest), `"'`))
+			}
+		}
+	}
+	return out
+}
+
+// escapeControls escapes raw control characters inside JSON strings:
+// Windsurf has been seen to send newlines of a command unescaped (git-ai's
+// windsurf preset, escape_control_chars_in_json_strings).
+func escapeControls(data []byte) []byte {
+	var out []byte
+	in, esc := false, false
+	for _, b := range data {
+		switch {
+		case !in:
+			in = b == '"'
+		case esc:
+			esc = false
+		case b == '\\':
+			esc = true
+		case b == '"':
+			in = false
+		case b < 0x20:
+			out = append(out, fmt.Sprintf(`\u%04x`, b)...)
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
 }

@@ -22,9 +22,9 @@ type CheckpointOptions struct {
 	// (Kind Model) or a person. A zero Author means the person of git's
 	// user.name and user.email.
 	Author provenance.Author
-	// Paths limits the checkpoint to these files (relative to the work tree
-	// root, or absolute). Empty means every file that differs from HEAD or
-	// was checkpointed before.
+	// Paths limits the checkpoint to these files: relative to the work tree
+	// root (not to the process's directory), or absolute. Empty means every
+	// file that differs from HEAD or was checkpointed before.
 	Paths []string
 }
 
@@ -34,6 +34,10 @@ type CheckpointResult struct {
 	Files  []string // files whose attribution changed
 	Lines  int      // lines attributed to Author by this checkpoint
 }
+
+// ErrOutsideWorkTree is returned for a path to checkpoint that is not in
+// the work tree.
+var ErrOutsideWorkTree = errors.New("repo: path outside the work tree")
 
 // ErrBareRepository is returned for work-tree operations in a bare repository.
 var ErrBareRepository = errors.New("repo: the repository is bare: capture needs a work tree")
@@ -92,10 +96,18 @@ func validAuthor(a provenance.Author) error {
 	return nil
 }
 
-// Person is the git user, from user.name and user.email.
+// Person is the person at the keyboard as git would name the author of a
+// commit: GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL when set, else user.name
+// and user.email.
 func (r *Repo) Person(ctx context.Context) (provenance.Author, error) {
 	cfg := r.Config(ctx)
 	a := provenance.Author{Kind: provenance.Person, Name: cfg["user.name"], Email: cfg["user.email"]}
+	if v, ok := os.LookupEnv("GIT_AUTHOR_NAME"); ok {
+		a.Name = v
+	}
+	if v, ok := os.LookupEnv("GIT_AUTHOR_EMAIL"); ok {
+		a.Email = v
+	}
 	if a.Name == "" && a.Email == "" {
 		return a, errors.New("repo: no person to attribute to: set git config user.name and user.email, or name the author")
 	}
@@ -139,11 +151,7 @@ func (r *Repo) checkpointPaths(ctx context.Context, state *pendingState, given [
 // work tree root, refusing paths outside it.
 func (r *Repo) relPath(p string) (string, error) {
 	if !filepath.IsAbs(p) {
-		wd, err := os.Getwd()
-		if err != nil {
-			return "", err
-		}
-		p = filepath.Join(wd, p)
+		p = filepath.Join(r.git.WorkTree, p)
 	}
 	root := r.git.WorkTree
 	if real, err := filepath.EvalSymlinks(root); err == nil {
@@ -154,7 +162,7 @@ func (r *Repo) relPath(p string) (string, error) {
 	}
 	rel, err := filepath.Rel(root, p)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", fmt.Errorf("repo: %s is outside the work tree %s", p, r.git.WorkTree)
+		return "", fmt.Errorf("%w: %s is outside %s", ErrOutsideWorkTree, p, r.git.WorkTree)
 	}
 	return filepath.ToSlash(rel), nil
 }

@@ -17,74 +17,64 @@ import (
 
 func newCheckpoint() *cobra.Command {
 	var ai, human bool
-	var model, tool, session, name, email, hook string
+	var model, tool, session, name, email, hook, event string
 	cmd := &cobra.Command{
-		Use:   "checkpoint (--ai --model ID --tool NAME/VERSION | --human | --hook TOOL) [PATH...]",
+		Use:   "checkpoint (--ai --model ID --tool NAME/VERSION | --human | --hook AGENT) [PATH...]",
 		Short: "Record who just changed the work tree",
 		Long: `Record that an author made the changes in the work tree since the last
 checkpoint. Changed lines are attributed to that author; a person's edit of a
 model's line makes it "mixed"; lines nobody touched keep what they had. The
-pending attribution lives in the git directory until it is committed.
+pending attribution lives in the git directory until it is committed. PATHs
+are relative to the current directory.
 
-Agents call it after they edit (and may call it with --human before they
-start, so that the person's typing is told apart):
-
+  hallmark checkpoint --human                       # the person's typing so far
   hallmark checkpoint --ai --model anthropic/claude-opus-4-5-20251101 --tool claude-code/2.1.3
-  hallmark checkpoint --human
-  hallmark checkpoint --hook claude-code --model anthropic/claude-opus-4-5-20251101 < payload.json
 
---hook reads the agent's hook payload on standard input (claude-code, codex,
-cursor, aider, generic) and checkpoints the files it names; a payload that
-cannot be read is an error, and its edits are covered by the next checkpoint.`,
+--human takes the person from GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL when set,
+else from git config user.name and user.email (or --name and --email).
+
+--hook AGENT reads the agent's hook payload (on standard input; for Codex's
+notify, its last argument) and does what the event means:
+
+  before the agent acts (a prompt, a pre-tool hook): checkpoint the whole
+    tree as the person;
+  after it acted: checkpoint the files the payload names as the model; for a
+    tool that names none (Bash, shell commands, MCP tools), what changed since
+    the pre-event checkpoint of the same session;
+  read-only tools, stops, notifications: nothing.
+
+The model is the one the payload names (normalised to the models.dev form),
+else --model (or HALLMARK_MODEL), else unknown, and the output says so.
+Paths in the payload are resolved against its cwd or workspace root. A hook
+never blocks the agent: a payload that cannot be read, a path outside the
+repository or no repository at all is a warning on standard error and exit
+status 0. Agents: ` + strings.Join(agenthook.Agents, ", ") + `.
+'hallmark install-agent AGENT' writes the hook configuration.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if ai == human && hook == "" {
-				return usagef("say who changed the tree: --ai (with --model) or --human, or --hook TOOL")
-			}
-			if human && hook != "" {
-				return usagef("--hook is for agents: drop --human")
-			}
-			paths := args
 			if hook != "" {
-				ev, err := agenthook.Parse(hook, cmd.InOrStdin())
-				if err != nil {
-					return err
+				if human || ai {
+					return usagef("--hook decides who changed the tree: drop --human and --ai")
 				}
-				if !ev.Edit {
-					return nil // the tool read, it did not write
-				}
-				if session == "" {
-					session = ev.Session
-				}
-				if model == "" {
-					model = ev.Model
-				}
-				if tool == "" {
-					tool = ev.Tool
-				}
-				for _, p := range ev.Paths {
-					if !filepath.IsAbs(p) && ev.Cwd != "" {
-						p = filepath.Join(ev.Cwd, p)
-					}
-					paths = append(paths, p)
-				}
-				ai = true
+				runHook(cmd, hookOptions{agent: hook, event: event, model: model, tool: tool, session: session}, args)
+				return nil
+			}
+			if ai == human {
+				return usagef("say who changed the tree: --ai (with --model) or --human, or --hook AGENT")
+			}
+			paths, err := absPaths(args)
+			if err != nil {
+				return err
 			}
 			if model == "" {
 				model = os.Getenv("HALLMARK_MODEL")
 			}
 			var author provenance.Author
 			if ai {
-				toolName, toolVersion, _ := strings.Cut(tool, "/")
-				author = provenance.Author{Kind: provenance.Model, Tool: toolName, ToolVersion: toolVersion, Session: session}
-				if provenance.ValidModelID(model) {
-					author.ModelID = model
-				} else {
-					author.Model = model
-				}
-				if model == "" && toolName == "" {
+				if model == "" && tool == "" {
 					return usagef("--ai needs --model ID (models.dev form, e.g. anthropic/claude-opus-4-5-20251101) or --tool")
 				}
+				author = modelAuthor(model, tool, session)
 			} else if name != "" || email != "" {
 				author = provenance.Author{Kind: provenance.Person, Name: name, Email: email}
 			}
@@ -103,14 +93,41 @@ cannot be read is an error, and its edits are covered by the next checkpoint.`,
 	}
 	f := cmd.Flags()
 	f.BoolVar(&ai, "ai", false, "the changes were made by a model")
-	f.BoolVar(&human, "human", false, "the changes were made by a person (default: git's user.name and user.email)")
-	f.StringVar(&model, "model", "", "model id in models.dev form (or HALLMARK_MODEL)")
+	f.BoolVar(&human, "human", false, "the changes were made by a person (default: GIT_AUTHOR_NAME/EMAIL, else git's user.name and user.email)")
+	f.StringVar(&model, "model", "", "model id in models.dev form (or HALLMARK_MODEL); with --hook, used when the payload names none")
 	f.StringVar(&tool, "tool", "", "agent as NAME/VERSION, e.g. claude-code/2.1.3")
 	f.StringVar(&session, "session", "", "opaque session id of the agent")
 	f.StringVar(&name, "name", "", "the person's name (with --human)")
 	f.StringVar(&email, "email", "", "the person's email (with --human)")
-	f.StringVar(&hook, "hook", "", "read this agent's hook payload on stdin: "+strings.Join(agenthook.Tools, ", "))
+	f.StringVar(&hook, "hook", "", "read this agent's hook payload: "+strings.Join(agenthook.Agents, ", "))
+	f.StringVar(&event, "event", "", "with --hook, the event, for agents whose payloads do not name it (Copilot CLI: sessionStart, userPromptSubmitted, preToolUse, postToolUse)")
 	return cmd
+}
+
+// modelAuthor is the author for a model id or name and a tool NAME/VERSION.
+func modelAuthor(model, tool, session string) provenance.Author {
+	toolName, toolVersion, _ := strings.Cut(tool, "/")
+	a := provenance.Author{Kind: provenance.Model, Tool: toolName, ToolVersion: toolVersion, Session: session}
+	if provenance.ValidModelID(model) {
+		a.ModelID = model
+	} else {
+		a.Model = model
+	}
+	return a
+}
+
+// absPaths makes paths given on the command line absolute: the library
+// reads relative paths against the work tree's root.
+func absPaths(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		p, err := filepath.Abs(a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // argOr returns the first argument, or def when there is none.

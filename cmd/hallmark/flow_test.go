@@ -56,13 +56,13 @@ func TestAgentFlow(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stdout, "2 verified, 1 unsigned") {
 		t.Errorf("whole history: %+v", res)
 	}
-	// A garbage payload is a clear error, and the edit is still covered by
-	// the next checkpoint.
+	// A garbage payload is a clear warning that does not block the agent
+	// (exit 0), and the edit is still covered by the next checkpoint.
 	w.g.Write("parser.go", "M package parser\nM func Parse() {}\nM func More() {}\n")
 	cmd = exec.Command(hallmarkBin, "checkpoint", "--hook", "claude-code", "--model", model)
 	cmd.Dir, cmd.Env, cmd.Stdin = w.g.Dir, append(gittest.Env(t.TempDir()), env...), strings.NewReader("not json")
 	out, err := cmd.CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "unreadable hook payload") {
+	if err != nil || !strings.Contains(string(out), "unreadable hook payload") {
 		t.Errorf("garbage payload: %v %s", err, out)
 	}
 	w.checkpoint("M")
