@@ -53,7 +53,7 @@ func TestAgentPushesAttributedCommit(t *testing.T) {
 	}
 	hallmarktest.ExpectLines(t, rec, "mul.go", hallmarktest.Want{From: 1, To: 6, Class: provenance.AI, Who: model})
 	hallmarktest.ExpectLines(t, rec, "calc.go",
-		hallmarktest.Want{From: 7, To: 7, Class: provenance.AI, Who: model},                       // the person's TODO, replaced by the model
+		hallmarktest.Want{From: 7, To: 7, Class: provenance.AI, Who: model},                      // the person's TODO, replaced by the model
 		hallmarktest.Want{From: 8, To: 8, Class: provenance.Human, Who: hallmarktest.PersonName}) // the person's line, kept
 	hallmarktest.ExpectLines(t, rec, "CHANGES.md", hallmarktest.Want{From: 1, To: 3, Class: provenance.AI, Who: model})
 	if err := hallmarktest.CheckCoverage(fresh.Dir, rec); err != nil {
