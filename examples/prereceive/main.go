@@ -28,7 +28,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hallmark-dev/hallmark/examples/internal/policyrev"
+	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/repo"
 )
 
@@ -95,7 +95,10 @@ func run(ctx context.Context, in io.Reader, w io.Writer) (bool, error) {
 		if zero(base) {
 			base = "HEAD"
 		}
-		pol, ring, err := policyrev.Load(ctx, r, base)
+		pol, ring, err := r.PolicyAt(ctx, base)
+		if err == nil && ring.Len() == 0 {
+			err = attest.ErrNoKeys
+		}
 		if err != nil {
 			fmt.Fprintf(w, "hallmark: %s rejected: %v\n", u.ref, err)
 			pass = false

@@ -47,7 +47,9 @@ func server(t *testing.T, dev *hallmarktest.Key, extra string) *hallmarktest.Rep
 	srv := hallmarktest.NewBare(t)
 	seed := hallmarktest.Clone(t, srv.Dir)
 	seed.Write("keys/dev.pub", string(dev.PublicPEM))
-	seed.Write(".hallmark/policy.yaml", "keys:\n  - {name: dev, public_key: ../keys/dev.pub}\nrequire:\n  signed: true\n"+extra)
+	if extra != "no policy" {
+		seed.Write(".hallmark/policy.yaml", "keys:\n  - {name: dev, public_key: keys/dev.pub}\nrequire:\n  signed: true\n"+extra)
+	}
 	seed.Write("app.txt", hallmarktest.Lines("app", 3))
 	seed.Commit("policy")
 	seed.Git("push", "-q", "origin", "main")
@@ -155,7 +157,7 @@ func TestRejectedPushes(t *testing.T) {
 		{
 			reason: "a push that rewrites the policy is still judged by the base's",
 			make: func(t *testing.T, c *hallmarktest.Repo) {
-				c.Write(".hallmark/policy.yaml", "keys:\n  - {name: dev, public_key: ../keys/dev.pub}\n")
+				c.Write(".hallmark/policy.yaml", "keys:\n  - {name: dev, public_key: keys/dev.pub}\n")
 				c.Commit("relax the policy")
 			},
 			want: []string{"missing: the policy requires every commit signed"},
@@ -211,6 +213,18 @@ func TestNewBranchJudgedByHead(t *testing.T) {
 	}
 	if _, err := srv.TryGit("rev-parse", "-q", "--verify", "refs/heads/release"); err == nil {
 		t.Error("the branch is still on the server")
+	}
+}
+
+// Without a policy at the base there is nothing to judge by: rejected.
+func TestNoPolicyFailsClosed(t *testing.T) {
+	dev := hallmarktest.NewKey(t, "dev")
+	srv := server(t, dev, "no policy")
+	c := hallmarktest.Clone(t, srv.Dir)
+	change(t, c, "x.txt", dev.Signer)
+	out, err := push(t, c, "main", repo.NotesRef)
+	if err == nil || !strings.Contains(out, "refs/heads/main rejected") || !strings.Contains(out, "no policy") {
+		t.Fatalf("push without a policy at the base: %v\n%s", err, out)
 	}
 }
 
