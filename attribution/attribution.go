@@ -302,7 +302,7 @@ func (a *Analysis) File(p string) ([]Line, error) {
 		return nil, fmt.Errorf("attribution: %s is not a file of %s", p, a.Commit)
 	}
 	if f.Binary {
-		return nil, fmt.Errorf("attribution: %s is a binary file", p)
+		return nil, fmt.Errorf("%w: %s", ErrBinary, p)
 	}
 	out := make([]Line, len(f.Lines))
 	for i, o := range f.Lines {
@@ -317,6 +317,13 @@ func (a *Analysis) File(p string) ([]Line, error) {
 		out[i] = l
 	}
 	return out, nil
+}
+
+// IsBinary reports whether p is a binary file of the tree: git's diff
+// shows no lines for it, so it has no line attribution.
+func (a *Analysis) IsBinary(p string) bool {
+	f := a.blame.Files[p]
+	return f != nil && f.Binary
 }
 
 // Files lists the text files of the tree (within Options.Paths), sorted.
@@ -348,6 +355,9 @@ func (a *Analysis) tallyFiles(files map[string]*fileState) provenance.Count {
 	}
 	return c
 }
+
+// ErrBinary is returned by [Analysis.File] for a binary file.
+var ErrBinary = errors.New("attribution: binary file, no lines to attribute")
 
 // ErrNoLines is returned by breakdowns of an empty selection.
 var ErrNoLines = errors.New("attribution: no lines to attribute")

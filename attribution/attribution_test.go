@@ -91,8 +91,8 @@ func TestEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.TotalLines != 8 || rep.AILines != 5 || rep.MixedLines != 1 || rep.HumanLines != 2 || rep.BinaryFilesSkipped != 1 {
-		t.Errorf("report: %+v", rep.Tally)
+	if rep.TotalLines != 8 || rep.AILines != 5 || rep.MixedLines != 1 || rep.HumanLines != 2 || rep.BinaryFilesSkipped != 1 || rep.Files != 5 {
+		t.Errorf("report: %+v, %d files, %d binary", rep.Tally, rep.Files, rep.BinaryFilesSkipped)
 	}
 	keys := []string{}
 	for _, r := range rep.Breakdown {

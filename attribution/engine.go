@@ -1,6 +1,7 @@
 package attribution
 
 import (
+	"cmp"
 	"context"
 	"encoding/gob"
 	"errors"
@@ -279,7 +280,7 @@ func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
 			delete(files, f.Path)
 			continue
 		}
-		if f.Binary {
+		if f.Binary && len(parents) <= 1 {
 			files[f.Path] = &fileState{Binary: true}
 			continue
 		}
@@ -288,7 +289,7 @@ func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
 			oldN = len(old.Lines)
 		}
 		n := newCount(oldN, f)
-		if n < 0 {
+		if n < 0 && !f.Binary {
 			return fmt.Errorf("attribution: commit %s: %s: the diff removes more lines than the file had", c.ID, f.Path)
 		}
 		si := e.source(ci, e.path(f.Path))
@@ -298,37 +299,24 @@ func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
 			files[f.Path] = &fileState{Lines: spliced(old, f, n, si)}
 			continue
 		}
+		whole, err := e.mergeFile(parents, diffs, f, old)
+		if err != nil {
+			return err
+		}
+		if whole != nil {
+			files[f.Path] = whole
+			continue
+		}
+		if f.Binary {
+			files[f.Path] = &fileState{Binary: true}
+			continue
+		}
 		result := make([]origin, n)
 		assigned := make([]bool, n)
-		// git blame's order: each line goes to the first parent that has it
-		// unchanged.
+		// No parent has the file byte for byte: each line goes to the first
+		// parent (in parent order) whose diff leaves it unchanged.
 		for k := range parents {
-			var pf *git.FileDiff
-			if k == 0 {
-				pf = f
-			} else {
-				pf = findDiff(diffs[k], f.Path)
-			}
-			pfiles := p0files
-			if k > 0 {
-				pfiles = e.parentFiles(parents[k])
-			}
-			var src *fileState
-			var err error
-			switch {
-			case k == 0:
-				src = old
-			case pf == nil: // unchanged against this parent
-				src, err = e.oldFile(parents[k], pfiles, f.Path)
-			case isNew(pf):
-				src = nil
-			default:
-				op := pf.OldPath
-				if op == "" {
-					op = pf.Path
-				}
-				src, err = e.oldFile(parents[k], pfiles, op)
-			}
+			pf, src, err := e.parentOrigin(parents, diffs, f, old, k)
 			if err != nil {
 				return err
 			}
@@ -633,4 +621,82 @@ func spliced(old *fileState, f *git.FileDiff, n int, si int32) []origin {
 		}
 	}
 	return out
+}
+
+// unchangedContent reports whether a diff entry keeps the content byte for
+// byte (a rename or a mode change at most): git writes no hunk and no
+// "Binary files differ" line only then.
+func unchangedContent(d *git.FileDiff) bool {
+	return d != nil && !d.Created && !d.Deleted && !d.Binary && len(d.Hunks) == 0
+}
+
+// parentDiff is the diff of a merge's file f against parent k: f itself
+// for the first parent, nil when the file is byte for byte the parent's at
+// the same path.
+func parentDiff(diffs [][]git.FileDiff, f *git.FileDiff, k int) *git.FileDiff {
+	if k == 0 {
+		return f
+	}
+	return findDiff(diffs[k], f.Path)
+}
+
+// samePath reports whether parent k has the merge's file at the same
+// path (git blame's find_origin: a modification, not an addition, nor a
+// change of type, which git's diff shows as a deletion and an addition).
+func samePath(d *git.FileDiff, p string) bool {
+	return d == nil || (!d.Created && (d.OldPath == "" || d.OldPath == p))
+}
+
+// mergeFile applies git blame's first rule at a merge (blame.c,
+// pass_blame): a parent whose version of the file is byte for byte the
+// merge's takes the whole file, looked for first at the same path in
+// every parent in parent order, then through renames in the parents that
+// have no file at that path. It returns that parent's state of the file,
+// or nil when no parent has it unchanged and the lines must be diffed.
+func (e *engine) mergeFile(parents []string, diffs [][]git.FileDiff, f *git.FileDiff, old *fileState) (*fileState, error) {
+	take := func(k int, path string) (*fileState, error) {
+		if k == 0 {
+			return old, nil
+		}
+		return e.oldFile(parents[k], e.parentFiles(parents[k]), path)
+	}
+	for pass := range 2 {
+		for k := range parents {
+			d := parentDiff(diffs, f, k)
+			if samePath(d, f.Path) != (pass == 0) {
+				continue
+			}
+			if d == nil || unchangedContent(d) {
+				path := f.Path
+				if d != nil && d.OldPath != "" {
+					path = d.OldPath
+				}
+				st, err := take(k, path)
+				if err != nil || st != nil {
+					return st, err
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// parentOrigin returns the diff of a merge's file against parent k and
+// that parent's state of the file (at the same path, or the path it was
+// renamed from), nil when the parent has no such file.
+func (e *engine) parentOrigin(parents []string, diffs [][]git.FileDiff, f *git.FileDiff, old *fileState, k int) (*git.FileDiff, *fileState, error) {
+	if k == 0 {
+		return f, old, nil
+	}
+	pf := parentDiff(diffs, f, k)
+	switch {
+	case pf == nil:
+		st, err := e.oldFile(parents[k], e.parentFiles(parents[k]), f.Path)
+		return nil, st, err
+	case pf.Created:
+		return pf, nil, nil
+	}
+	op := cmp.Or(pf.OldPath, pf.Path)
+	st, err := e.oldFile(parents[k], e.parentFiles(parents[k]), op)
+	return pf, st, err
 }

@@ -29,13 +29,14 @@ type Report struct {
 	Commit string `json:"commit"`
 	Since  string `json:"since,omitempty"`
 	repo.Tally
-	BinaryFilesSkipped int        `json:"binary_files_skipped"`
-	Files              int        `json:"files"`
-	Evidence           []Row      `json:"by_evidence"`
-	By                 string     `json:"by,omitempty"`
-	Breakdown          []Row      `json:"breakdown,omitempty"`
-	Tags               []TagShare `json:"tags,omitempty"`
-	FromCache          bool       `json:"from_cache"`
+	BinaryFilesSkipped int `json:"binary_files_skipped"`
+	Files              int `json:"files"` // text and binary files
+
+	Evidence  []Row      `json:"by_evidence"`
+	By        string     `json:"by,omitempty"`
+	Breakdown []Row      `json:"breakdown,omitempty"`
+	Tags      []TagShare `json:"tags,omitempty"`
+	FromCache bool       `json:"from_cache"`
 }
 
 // Report adds the analysis up, broken down by one of [Breakdowns] (or
@@ -58,7 +59,7 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 		n.Add(c, 1)
 	}
 	files := a.Files()
-	rep.Files = len(files)
+	rep.Files = len(files) + len(a.Binary)
 	for _, p := range files {
 		for _, o := range a.blame.Files[p].Lines {
 			if o.S == boundary {

@@ -157,3 +157,23 @@ func TestRecordAndReportCLI(t *testing.T) {
 		t.Errorf("help does not teach the main command: %s", res.stdout)
 	}
 }
+
+// TestBlameBinaryFile: blame says a binary file is binary (exit 0), and
+// report counts it among the files.
+func TestBlameBinaryFile(t *testing.T) {
+	r := sampleRepo(t)
+	r.Write("logo.png", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	r.Commit("add logo", "")
+	res := hallmark(t, r.Dir, nil, "blame", "logo.png")
+	if res.code != 0 || res.stdout != "logo.png: binary file, no lines to attribute\n" {
+		t.Errorf("blame of a binary file: %+v", res)
+	}
+	res = hallmark(t, r.Dir, nil, "blame", "--json", "logo.png")
+	if res.code != 0 || !strings.Contains(res.stdout, `"binary": true`) || !strings.Contains(res.stdout, `"lines": []`) {
+		t.Errorf("blame --json of a binary file: %+v", res)
+	}
+	res = hallmark(t, r.Dir, nil, "report", "--json")
+	if !strings.Contains(res.stdout, `"files": 3`) || !strings.Contains(res.stdout, `"binary_files_skipped": 1`) {
+		t.Errorf("report counts the binary file: %s", res.stdout)
+	}
+}

@@ -127,10 +127,7 @@ or "unknown".
 				}
 			}
 			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(rep)
+				return printJSON(cmd.OutOrStdout(), rep)
 			}
 			printReport(cmd.OutOrStdout(), rep)
 			return nil
@@ -214,6 +211,23 @@ func printReport(w io.Writer, rep *attribution.Report) {
 	}
 }
 
+// blameJSON is what blame --json prints.
+type blameJSON struct {
+	File   string             `json:"file"`
+	Rev    string             `json:"rev"`
+	Commit string             `json:"commit"`
+	Binary bool               `json:"binary,omitempty"`
+	Lines  []attribution.Line `json:"lines"`
+}
+
+// printJSON writes v indented, with HTML characters as they are.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 func newBlame() *cobra.Command {
 	var af analysisFlags
 	var asJSON bool
@@ -257,20 +271,21 @@ and tool, and the evidence (signed, unsigned, inferred, none).
 			if err != nil {
 				return err
 			}
+			if a.IsBinary(file) {
+				// git blame attributes a binary file by its "lines"; git's
+				// diff, which the engine follows, shows none.
+				if asJSON {
+					return printJSON(cmd.OutOrStdout(), blameJSON{file, af.rev, a.Commit, true, []attribution.Line{}})
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: binary file, no lines to attribute\n", file)
+				return nil
+			}
 			lines, err := a.File(file)
 			if err != nil {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(struct {
-					File   string             `json:"file"`
-					Rev    string             `json:"rev"`
-					Commit string             `json:"commit"`
-					Lines  []attribution.Line `json:"lines"`
-				}{file, af.rev, a.Commit, lines})
+				return printJSON(cmd.OutOrStdout(), blameJSON{File: file, Rev: af.rev, Commit: a.Commit, Lines: lines})
 			}
 			content, err := r.ReadFile(ctx, a.Commit, file)
 			if err != nil {
