@@ -12,6 +12,7 @@
 //	    may: [carry]
 //	require:
 //	  signed: true                      # every commit has a verified record
+//	  signed_since: 2c1e9a4f7d3b8e6a5c0f1d2e3b4a5968778695a4  # ... from here on
 //	  max_ai_share: 0.8                 # (ai + mixed) / all lines added
 //	  review:                           # AI lines here need a reviewer's attestation
 //	    - paths: ["security/**", "*.sql"]
@@ -48,6 +49,23 @@
 // So a policy committed at .hallmark/policy.yaml names its keys
 // ".hallmark/keys/alice.pub", and a copy of it used with --policy names
 // them relative to where the copy is.
+//
+// # Adopting on an existing history
+//
+// require.signed asks every commit for a record signed by a trusted key.
+// A repository that adopts hallmark late names its adoption point in
+// require.signed_since: the commits reachable from that commit's parents
+// (`git rev-list ID^@`) are exempt from require.signed; the commit itself
+// and every commit not reachable from its parents must be signed, so a
+// branch forked before the adoption point and merged after it is not
+// exempt. The exemption is only from require.signed: an exempt commit
+// that carries a record is checked like any other.
+//
+// It must be a full commit id (40 or 64 hex digits), not a branch or tag
+// name: a name is resolved in the repository being verified, where anyone
+// who can push that ref could move it and exempt their own commits. It
+// goes with signed: true; alone it is an error. A verifier that does not
+// have the commit fails rather than guess.
 //
 // # Paths
 //

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hallmark-dev/hallmark/internal/git"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -58,9 +59,15 @@ type Key struct {
 
 // Require is what a history must satisfy.
 type Require struct {
-	Signed     bool         `yaml:"signed"`
-	MaxAIShare *float64     `yaml:"max_ai_share"`
-	Review     []ReviewRule `yaml:"review"`
+	Signed bool `yaml:"signed"`
+	// SignedSince, with Signed, exempts the commits before an adoption
+	// point from Signed: those reachable from the parents of this commit
+	// (what `git rev-list SIGNEDSINCE^@` lists). The commit itself and
+	// every other commit must be signed. A full object id, never a name:
+	// see "Adopting on an existing history" in the package doc.
+	SignedSince string       `yaml:"signed_since"`
+	MaxAIShare  *float64     `yaml:"max_ai_share"`
+	Review      []ReviewRule `yaml:"review"`
 }
 
 // ReviewRule asks for a review attestation on commits whose AI or mixed
@@ -107,6 +114,14 @@ func Parse(data []byte) (*Policy, error) {
 			if !names[k] {
 				return nil, fmt.Errorf("%w: bundle rule for %s names key %q, which the policy does not list", ErrPolicy, r.Module, k)
 			}
+		}
+	}
+	if since := p.Require.SignedSince; since != "" {
+		if !p.Require.Signed {
+			return nil, fmt.Errorf("%w: signed_since %s without signed: true: it exempts commits from signed, so set both", ErrPolicy, since)
+		}
+		if !git.IsObjectID(since) {
+			return nil, fmt.Errorf("%w: signed_since %q is not a full commit id: write the id itself (git rev-parse 'REV^{commit}'), not a name that whoever can push a branch or tag can move", ErrPolicy, since)
 		}
 	}
 	if s := p.Require.MaxAIShare; s != nil && (*s < 0 || *s > 1) {

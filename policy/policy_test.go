@@ -90,3 +90,40 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestSignedSince(t *testing.T) {
+	const sha1ID = "2c1e9a4f7d3b8e6a5c0f1d2e3b4a5968778695a4"
+	sha256ID := strings.Repeat("0a", 32)
+	for _, tt := range []struct {
+		reason string
+		yaml   string
+		want   string // the parsed field; "" with ok false means an error
+		ok     bool
+	}{
+		{"a SHA-1 commit id", "require: {signed: true, signed_since: " + sha1ID + "}", sha1ID, true},
+		{"a SHA-256 commit id", "require: {signed: true, signed_since: " + sha256ID + "}", sha256ID, true},
+		{"an id of digits only stays a string", "require: {signed: true, signed_since: " + strings.Repeat("1", 40) + "}", strings.Repeat("1", 40), true},
+		{"absent", "require: {signed: true}", "", true},
+		{"without signed it would mean nothing", "require: {signed_since: " + sha1ID + "}", "", false},
+		{"with signed false likewise", "require: {signed: false, signed_since: " + sha1ID + "}", "", false},
+		{"a tag name can be moved by whoever pushes it", "require: {signed: true, signed_since: v1.0}", "", false},
+		{"a branch expression likewise", "require: {signed: true, signed_since: main~3}", "", false},
+		{"an abbreviated id is ambiguous in time", "require: {signed: true, signed_since: 2c1e9a4}", "", false},
+		{"upper-case hex is not how git writes ids", "require: {signed: true, signed_since: " + strings.ToUpper(sha1ID) + "}", "", false},
+		{"an option, not a revision", "require: {signed: true, signed_since: --all}", "", false},
+		{"a list is not an id", "require: {signed: true, signed_since: [a]}", "", false},
+	} {
+		p, err := Parse([]byte(tt.yaml))
+		if tt.ok {
+			if err != nil {
+				t.Errorf("%s: %v", tt.reason, err)
+			} else if p.Require.SignedSince != tt.want {
+				t.Errorf("%s: SignedSince %q, want %q", tt.reason, p.Require.SignedSince, tt.want)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrPolicy) {
+			t.Errorf("%s: got %v, want ErrPolicy", tt.reason, err)
+		}
+	}
+}
