@@ -164,7 +164,12 @@ func (r *Repo) mergedNote(ctx context.Context, commit string, lines [][]byte) ([
 	if len(merged) == before {
 		return nil, false, nil
 	}
-	return append(bytes.Join(merged, []byte("\n")), '\n'), true, nil
+	content := append(bytes.Join(merged, []byte("\n")), '\n')
+	if _, err := ParseNote(content); err != nil {
+		// Never store what a reader would refuse.
+		return nil, false, fmt.Errorf("%w (the note of %s)", err, commit)
+	}
+	return content, true, nil
 }
 
 // notesImport builds the fast-import stream of one notes commit.

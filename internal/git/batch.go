@@ -164,17 +164,25 @@ func (b *Batch) Close() error {
 // Object is one answer of [Batch.ReadMany].
 type Object struct {
 	ID, Type string
-	Data     []byte
-	Err      error // ErrNotFound for a missing object
+	Size     int64  // the object's size, also when Data was not read
+	Data     []byte // nil when the object is over the limit
+	Err      error  // ErrNotFound for a missing object, ErrTooLarge past the limit
 }
 
 // ReadMany asks for several objects at once and then reads the answers:
 // one round trip instead of one per object.
 func (b *Batch) ReadMany(names []string) ([]Object, error) {
+	return b.ReadManyLimit(names, -1)
+}
+
+// ReadManyLimit is [Batch.ReadMany] that never holds more than limit bytes
+// of one object: a larger object's content is read past and dropped, and
+// its answer has ErrTooLarge with its size. A negative limit means none.
+func (b *Batch) ReadManyLimit(names []string, limit int64) ([]Object, error) {
 	for i, n := range names {
 		if strings.ContainsAny(n, "\n") {
 			// cat-file reads a line a name: ask for this one apart.
-			out, err := b.ReadMany(names[:i])
+			out, err := b.ReadManyLimit(names[:i], limit)
 			if err != nil {
 				return nil, err
 			}
@@ -183,7 +191,10 @@ func (b *Batch) ReadMany(names []string) ([]Object, error) {
 			if o.Err != nil && !errors.Is(o.Err, ErrNotFound) {
 				return nil, o.Err
 			}
-			rest, err := b.ReadMany(names[i+1:])
+			if o.Size = int64(len(o.Data)); limit >= 0 && o.Size > limit {
+				o.Data, o.Err = nil, fmt.Errorf("%w: %q is %d bytes, over %d", ErrTooLarge, n, o.Size, limit)
+			}
+			rest, err := b.ReadManyLimit(names[i+1:], limit)
 			if err != nil {
 				return nil, err
 			}
@@ -220,17 +231,26 @@ func (b *Batch) ReadMany(names []string) ([]Object, error) {
 			rerr = fmt.Errorf("git: cat-file: unexpected header %q", header)
 			break
 		}
-		size, err := strconv.Atoi(f[2])
-		if err != nil {
+		size, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil || size < 0 {
 			rerr = fmt.Errorf("git: cat-file: bad size in %q", header)
 			break
+		}
+		if limit >= 0 && size > limit {
+			// Read past the content and its newline without keeping it.
+			if _, err := io.CopyN(io.Discard, b.out, size+1); err != nil {
+				rerr = fmt.Errorf("git: cat-file: %w", err)
+				break
+			}
+			out[i] = Object{ID: f[0], Type: f[1], Size: size, Err: fmt.Errorf("%w: %s is %d bytes, over %d", ErrTooLarge, name, size, limit)}
+			continue
 		}
 		data := make([]byte, size+1)
 		if _, err := io.ReadFull(b.out, data); err != nil {
 			rerr = fmt.Errorf("git: cat-file: %w", err)
 			break
 		}
-		out[i] = Object{ID: f[0], Type: f[1], Data: data[:size]}
+		out[i] = Object{ID: f[0], Type: f[1], Size: size, Data: data[:size]}
 	}
 	if err := <-werr; err != nil && rerr == nil {
 		rerr = fmt.Errorf("git: cat-file: %w", err)

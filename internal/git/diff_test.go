@@ -177,3 +177,39 @@ func TestBatchReadsRealObjects(t *testing.T) {
 		t.Errorf("ResolveCommit = %q, %v", got, err)
 	}
 }
+
+// TestBatchReadManyLimit: an object over the limit is skipped, not held,
+// and the process goes on answering in order.
+func TestBatchReadManyLimit(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write("big.txt", strings.Repeat("x", 5000))
+	g.Write("small.txt", "s\n")
+	id := g.Commit("first", "")
+	r, err := Open(ctx, g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.NewBatch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	objs, err := b.ReadManyLimit([]string{id + ":big.txt", id + ":small.txt", id + ":nope"}, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(objs[0].Err, ErrTooLarge) || objs[0].Data != nil || objs[0].Size != 5000 || objs[0].Type != "blob" {
+		t.Errorf("big: %+v", objs[0])
+	}
+	if objs[1].Err != nil || string(objs[1].Data) != "s\n" || objs[1].Size != 2 {
+		t.Errorf("small: %+v", objs[1])
+	}
+	if !errors.Is(objs[2].Err, ErrNotFound) {
+		t.Errorf("missing: %+v", objs[2])
+	}
+	// The stream stays in step after the skipped object.
+	if _, data, err := b.Read(id + ":small.txt"); err != nil || string(data) != "s\n" {
+		t.Errorf("after: %q %v", data, err)
+	}
+}

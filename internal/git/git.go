@@ -22,6 +22,7 @@ var (
 	ErrBadRevision   = errors.New("git: unknown revision")
 	ErrNotFound      = errors.New("git: object not found")
 	ErrBadName       = errors.New("git: a file name git could not have written")
+	ErrTooLarge      = errors.New("git: object over the size limit")
 )
 
 // Repo is a git repository, bare or with a work tree, driven through the
