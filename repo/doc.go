@@ -21,4 +21,17 @@
 // added line of a commit that carries an AI marker is attributed to that
 // model with class ai, every other added line to the commit's author as
 // human. The record's Method says so.
+//
+// # Sharing notes
+//
+// Envelopes live in [NotesRef], one line each. [Repo.Sync] shares them with
+// a remote by set union, commit by commit, computed from both notes trees
+// (never `git notes merge`, which is three-way and merges a remote
+// deletion as one): every envelope either side has survives, a
+// force-rewritten or deleted remote notes ref included, and the push,
+// never forced, is made only onto the remote tip that was merged, after a
+// check that it holds every envelope of that tip. The remote's notes are
+// fetched into [RemoteNotesRef], a mirror that `git fetch` also updates
+// once `hallmark init` added the refspec, and only Sync merges them into
+// NotesRef. Notes have size limits ([MaxNoteSize], [MaxEnvelopeSize]).
 package repo

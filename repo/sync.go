@@ -2,51 +2,90 @@ package repo
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/hallmark-dev/hallmark/internal/git"
 )
 
+// DefaultSyncBudget is how long [Repo.Sync] keeps trying, by default,
+// while other clones keep winning the race to push.
+const DefaultSyncBudget = 2 * time.Minute
+
 // SyncOptions tunes [Repo.Sync]. A nil value means the defaults.
 type SyncOptions struct {
-	// Attempts bounds the fetch-merge-push rounds when another clone keeps
-	// winning the race to push; zero means 8.
-	Attempts int
+	// Budget bounds the time spent on fetch-merge-push rounds lost to
+	// other clones' pushes; zero means DefaultSyncBudget. Between rounds
+	// Sync waits a random time that doubles, up to a few seconds.
+	Budget time.Duration
 	// NoPush only fetches and merges.
 	NoPush bool
 }
 
-// SyncResult says what a sync did.
+// SyncResult says what a sync did. Notes are counted by commit: a commit
+// whose note gained one envelope or ten counts once.
 type SyncResult struct {
-	Remote   string
-	Attempts int
-	Fetched  bool // the remote had notes
-	Merged   bool // the remote's notes were merged into ours
-	Pushed   bool
+	Remote string `json:"remote"`
+	// Attempts is the number of fetch-merge-push rounds.
+	Attempts int `json:"attempts"`
+	// RemoteHasNotes: the remote had a notes ref at the last fetch.
+	RemoteHasNotes bool `json:"remote_has_notes"`
+	// Received counts the commits whose note here gained envelopes from
+	// the remote.
+	Received int `json:"received"`
+	// Sent counts the commits whose note on the remote gained envelopes
+	// from here; zero unless Pushed.
+	Sent int `json:"sent"`
+	// Pushed: the remote's notes ref was moved to ours.
+	Pushed bool `json:"pushed"`
 }
 
-// ErrSyncRace is returned when every attempt lost the race to push.
-var ErrSyncRace = errors.New("repo: sync: the remote's notes kept moving; try again")
+var (
+	// ErrSyncRace: other clones kept pushing for the whole time budget.
+	ErrSyncRace = errors.New("repo: sync: other clones kept pushing notes for the whole time budget; run sync again")
+	// ErrSyncWouldLose: a push would have removed an envelope the remote
+	// has. It is a bug if it is ever seen; nothing was pushed.
+	ErrSyncWouldLose = errors.New("repo: sync: refusing to push: the remote has envelopes the local notes lack")
+)
 
-// remoteNotesRef is where a remote's notes are fetched to: a mirror of the
-// remote, never our own notes, so updating it loses nothing.
-func remoteNotesRef(remote string) string { return "refs/notes/hallmark-remotes/" + remote }
+// RemoteNotesRef is where a remote's notes are fetched to, by Sync and by
+// the fetch refspec [Repo.Init] adds to each remote: a mirror of the
+// remote, never our own notes, so a forced update of it loses nothing.
+// A remote given as a URL or path gets a mirror named by its hash.
+func RemoteNotesRef(remote string) string {
+	if !remoteName.MatchString(remote) || strings.Contains(remote, "..") {
+		sum := sha256.Sum256([]byte(remote))
+		return "refs/notes/hallmark-remotes/url-" + hex.EncodeToString(sum[:8])
+	}
+	return "refs/notes/hallmark-remotes/" + remote
+}
+
+var remoteName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // Sync shares the notes with a remote: fetch its notes, merge them into
-// ours by union (every distinct envelope kept once, nothing of ours ever
-// dropped or overwritten), and push without force. When another clone
-// pushed in between, it starts again, a few times, with a growing wait.
+// ours by union (every envelope line of either side kept, once, whatever
+// either side's history says: a deletion on the remote is not merged as
+// one), and push the union, which holds every envelope the remote has.
+//
+// The push is never forced: it names the remote tip that was fetched and
+// merged (git's --force-with-lease), and what it pushes descends from that
+// tip, so it lands only as a fast-forward of exactly what was merged.
+// When another clone pushed in between, Sync starts again after a random
+// wait that doubles each time, until the time budget is spent
+// ([ErrSyncRace]).
 func (r *Repo) Sync(ctx context.Context, remote string, opts *SyncOptions) (*SyncResult, error) {
 	if opts == nil {
 		opts = &SyncOptions{}
 	}
-	attempts := opts.Attempts
-	if attempts <= 0 {
-		attempts = 8
+	budget := opts.Budget
+	if budget <= 0 {
+		budget = DefaultSyncBudget
 	}
 	if remote == "" {
 		remote = "origin"
@@ -55,72 +94,80 @@ func (r *Repo) Sync(ctx context.Context, remote string, opts *SyncOptions) (*Syn
 		return nil, fmt.Errorf("repo: sync: bad remote %q", remote)
 	}
 	res := &SyncResult{Remote: remote}
-	tracking := remoteNotesRef(remote)
-	for res.Attempts < attempts {
+	deadline := time.Now().Add(budget)
+	wait := 20 * time.Millisecond
+	for {
 		res.Attempts++
-		// Fetch: a forced update of the mirror ref only.
-		_, err := r.git.Output(ctx, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+"+NotesRef+":"+tracking)
-		switch {
-		case err == nil:
-			res.Fetched = true
-		case isMissingRemoteRef(err):
-			// The remote has no notes yet: there is nothing to merge.
-		default:
-			return res, fmt.Errorf("repo: sync: fetch from %s: %w", remote, err)
+		done, err := r.syncOnce(ctx, remote, opts, res)
+		if done || err != nil {
+			return res, err
 		}
-		if res.Fetched {
-			merged, err := r.mergeNotes(ctx, tracking)
-			if err != nil {
-				return res, err
-			}
-			res.Merged = res.Merged || merged
+		// Lost the race: wait a random time, longer each round, and start
+		// over, as long as the budget allows.
+		d := wait/2 + rand.N(wait/2+1)
+		if time.Now().Add(d).After(deadline) {
+			return res, fmt.Errorf("%w (%d attempts in %s)", ErrSyncRace, res.Attempts, budget)
 		}
-		if opts.NoPush {
-			return res, nil
-		}
-		if _, err := r.git.Output(ctx, "rev-parse", "--verify", "--quiet", NotesRef); err != nil {
-			return res, nil // nothing of ours to push
-		}
-		_, err = r.git.Output(ctx, "push", "--quiet", remote, NotesRef+":"+NotesRef)
-		if err == nil {
-			res.Pushed = true
-			return res, nil
-		}
-		if !isRejected(err) {
-			return res, fmt.Errorf("repo: sync: push to %s: %w", remote, err)
-		}
-		// Lost the race: wait a little, longer each time, and start over.
-		wait := time.Duration(20*res.Attempts*res.Attempts+rand.IntN(50)) * time.Millisecond
 		select {
 		case <-ctx.Done():
 			return res, ctx.Err()
-		case <-time.After(wait):
+		case <-time.After(d):
 		}
+		wait = min(2*wait, 3*time.Second)
 	}
-	return res, ErrSyncRace
 }
 
-// mergeNotes merges the fetched notes into ours by union of lines.
-func (r *Repo) mergeNotes(ctx context.Context, tracking string) (bool, error) {
-	theirs, err := r.git.Output(ctx, "rev-parse", "--verify", tracking)
+// syncOnce is one round; done is false when it lost a race (to another
+// clone's push, or to a local notes writer) and must start over.
+func (r *Repo) syncOnce(ctx context.Context, remote string, opts *SyncOptions, res *SyncResult) (done bool, err error) {
+	mirror := RemoteNotesRef(remote)
+	theirs := ""
+	_, err = r.git.Output(ctx, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+"+NotesRef+":"+mirror)
+	switch {
+	case err == nil:
+		if theirs, err = r.refTip(ctx, mirror); err != nil {
+			return false, err
+		}
+	case isMissingRemoteRef(err):
+		// The remote has no notes: nothing to merge, and the push creates them.
+	default:
+		return false, fmt.Errorf("repo: sync: fetch from %s: %w", remote, err)
+	}
+	res.RemoteHasNotes = theirs != ""
+	if theirs != "" {
+		n, err := r.mergeNotesFrom(ctx, theirs, "hallmark: sync: union with "+remote)
+		if errors.Is(err, errNotesMoved) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		res.Received += n
+	}
+	if opts.NoPush {
+		return true, nil
+	}
+	ours, err := r.notesTip(ctx)
+	if err != nil || ours == "" || ours == theirs {
+		return true, err // nothing of ours to push, or nothing new
+	}
+	// Checked, not assumed: the push must hold every envelope the remote has.
+	lost, adds, err := r.notesLost(ctx, ours, theirs)
 	if err != nil {
 		return false, err
 	}
-	ours, err := r.git.Output(ctx, "rev-parse", "--verify", "--quiet", NotesRef)
-	if err != nil {
-		// No notes of our own yet: take theirs as they are.
-		_, err := r.git.Output(ctx, "update-ref", "-m", "hallmark: sync: first notes from "+tracking, NotesRef, strings.TrimSpace(string(theirs)), "")
-		return err == nil, err
+	if len(lost) > 0 {
+		return false, fmt.Errorf("%w (the notes of %d commits, first %s)", ErrSyncWouldLose, len(lost), lost[0])
 	}
-	if strings.TrimSpace(string(ours)) == strings.TrimSpace(string(theirs)) {
+	_, err = r.git.Output(ctx, "push", "--quiet", "--force-with-lease="+NotesRef+":"+theirs, remote, NotesRef+":"+NotesRef)
+	if err == nil {
+		res.Pushed, res.Sent = true, adds
+		return true, nil
+	}
+	if isRejected(err) {
 		return false, nil
 	}
-	// cat_sort_uniq concatenates both notes of a commit, sorts the lines
-	// and drops duplicates: a set union of envelopes, one a line.
-	if _, err := r.git.Output(ctx, "notes", "--ref="+NotesRef, "merge", "--quiet", "--strategy=cat_sort_uniq", tracking); err != nil {
-		return false, fmt.Errorf("repo: sync: merge notes: %w", err)
-	}
-	return true, nil
+	return false, fmt.Errorf("repo: sync: push to %s: %w", remote, err)
 }
 
 func isMissingRemoteRef(err error) bool {
@@ -134,6 +181,11 @@ func isRejected(err error) bool {
 		return false
 	}
 	s := ge.Stderr + ge.Error()
+	// The remote's own lock or compare-and-swap failing is a race; its
+	// hooks declining the push is not, and is reported at once.
+	if strings.Contains(s, "remote rejected") && !strings.Contains(s, "failed to update ref") && !strings.Contains(s, "cannot lock ref") {
+		return false
+	}
 	for _, m := range []string{"rejected", "non-fast-forward", "fetch first", "failed to update ref", "cannot lock ref", "stale info"} {
 		if strings.Contains(s, m) {
 			return true

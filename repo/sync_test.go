@@ -2,12 +2,14 @@ package repo
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os/exec"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hallmark-dev/hallmark/internal/gittest"
 )
@@ -30,92 +32,6 @@ func allNoteLines(t *testing.T, g *gittest.Repo) []string {
 	}
 	slices.Sort(lines)
 	return lines
-}
-
-// TestSyncConcurrentClones: six clones stamp and sync into one bare
-// repository at the same time, for several rounds; at the end every
-// envelope is in every clone and in the bare repository, once.
-func TestSyncConcurrentClones(t *testing.T) {
-	ctx := context.Background()
-	bare := gittest.New(t)
-	seed := gittest.New(t)
-	seed.Write("README", "r\n")
-	seed.Commit("seed", "")
-	bare.Git("config", "receive.denyCurrentBranch", "ignore")
-	if out, err := exec.Command("git", "-C", seed.Dir, "push", "-q", bare.Dir, "main").CombinedOutput(); err != nil {
-		t.Fatalf("%v %s", err, out)
-	}
-	const clones, rounds = 6, 4
-	var repos []*gittest.Repo
-	for i := range clones {
-		c := gittest.New(t)
-		c.Git("remote", "add", "origin", bare.Dir)
-		c.Git("fetch", "-q", "origin")
-		c.Git("reset", "-q", "--hard", "origin/main")
-		c.Git("config", "user.name", fmt.Sprintf("Dev %d", i))
-		c.Git("config", "user.email", fmt.Sprintf("dev%d@example.com", i))
-		repos = append(repos, c)
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, clones*rounds)
-	for i, c := range repos {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rp, err := Open(ctx, c.Dir)
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer rp.Close()
-			for round := range rounds {
-				c.Write(fmt.Sprintf("f%d.txt", i), gittest.Lines(fmt.Sprintf("clone %d round %d", i, round), round+1))
-				if _, err := exec.Command("git", "-C", c.Dir, "add", "-A").CombinedOutput(); err != nil {
-					errs <- err
-					return
-				}
-				if out, err := c.TryGit("commit", "-q", "-m", fmt.Sprintf("clone %d round %d", i, round)); err != nil {
-					errs <- fmt.Errorf("%v %s", err, out)
-					return
-				}
-				if _, err := rp.Stamp(ctx, "HEAD", nil); err != nil {
-					errs <- err
-					return
-				}
-				if _, err := rp.Sync(ctx, "origin", &SyncOptions{Attempts: 30}); err != nil {
-					errs <- fmt.Errorf("clone %d round %d: %w", i, round, err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-	// A last sync each, so that every clone has seen everyone's pushes.
-	for _, c := range repos {
-		rp := openRepo(t, c.Dir)
-		if _, err := rp.Sync(ctx, "origin", nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := allNoteLines(t, bare)
-	if len(want) != clones*rounds {
-		t.Fatalf("bare repository has %d envelopes, want %d", len(want), clones*rounds)
-	}
-	for i, c := range repos {
-		if got := allNoteLines(t, c); !slices.Equal(got, want) {
-			t.Errorf("clone %d has %d envelopes, the bare repository %d", i, len(got), len(want))
-		}
-	}
-	// The notes history carries real identities and messages, and was never
-	// rewritten: every clone's notes tip contains the bare repository's.
-	log := bare.Git("log", "--format=%an|%s", NotesRef)
-	if !strings.Contains(log, "Dev ") || !strings.Contains(log, "hallmark: stamp") {
-		t.Errorf("notes history:\n%s", log)
-	}
 }
 
 func TestSyncKeepsLocalNotes(t *testing.T) {
@@ -142,7 +58,7 @@ func TestSyncKeepsLocalNotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := rb.Sync(ctx, "origin", nil)
-	if err != nil || !res.Merged || !res.Pushed {
+	if err != nil || res.Received != 1 || res.Sent != 1 || !res.Pushed {
 		t.Fatalf("%+v %v", res, err)
 	}
 	if _, err := ra.Sync(ctx, "origin", nil); err != nil {
@@ -160,5 +76,275 @@ func TestSyncKeepsLocalNotes(t *testing.T) {
 	}
 	if got := allNoteLines(t, a); len(got) != 2 {
 		t.Errorf("local notes changed after a failed sync: %v", got)
+	}
+}
+
+// syncWorld is a bare repository with one commit on main, and n clones of
+// it, each its own person. It returns the seed commit.
+func syncWorld(t *testing.T, n int) (*gittest.Repo, []*gittest.Repo, string) {
+	t.Helper()
+	bare := gittest.New(t)
+	bare.Git("config", "receive.denyCurrentBranch", "ignore")
+	seed := gittest.New(t)
+	seed.Write("README", "r\n")
+	id := seed.Commit("seed", "")
+	seed.Git("push", "-q", bare.Dir, "main")
+	var clones []*gittest.Repo
+	for i := range n {
+		c := gittest.New(t)
+		c.Git("remote", "add", "origin", bare.Dir)
+		c.Git("fetch", "-q", "origin")
+		c.Git("reset", "-q", "--hard", "origin/main")
+		c.Git("config", "user.name", fmt.Sprintf("Dev %d", i))
+		c.Git("config", "user.email", fmt.Sprintf("dev%d@example.com", i))
+		clones = append(clones, c)
+	}
+	return bare, clones, id
+}
+
+// commitIn makes a commit in g on top of what it has, and returns it.
+func commitIn(g *gittest.Repo, name string) string {
+	g.Write(name, name+"\n")
+	return g.Commit(name, "")
+}
+
+func mustSync(t *testing.T, rp *Repo) *SyncResult {
+	t.Helper()
+	res, err := rp.Sync(context.Background(), "origin", nil)
+	if err != nil {
+		t.Fatalf("sync: %v (%+v)", err, res)
+	}
+	return res
+}
+
+// TestSyncUnionSurvivesRemoteDeletions: someone with push access to the
+// notes ref removes a whole note and one line of another, and pushes it as
+// a plain fast-forward, the way `git notes remove` and `git notes add -f`
+// then `git push` do. The next sync of a clone that has them keeps them
+// (git notes merge would have deleted them: the remote's side changed
+// since the merge base) and its push gives them back to the remote.
+func TestSyncUnionSurvivesRemoteDeletions(t *testing.T) {
+	ctx := context.Background()
+	bare, cl, _ := syncWorld(t, 2)
+	a, mallory := cl[0], cl[1]
+	c1, c2 := commitIn(a, "one"), commitIn(a, "two")
+	a.Git("push", "-q", "origin", "main")
+	ra := openRepo(t, a.Dir)
+	if err := ra.AddNote(ctx, c1, [][]byte{[]byte(`{"e":1}`)}, "e1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ra.AddNote(ctx, c2, [][]byte{[]byte(`{"e":2}`), []byte(`{"e":3}`)}, "e2 e3"); err != nil {
+		t.Fatal(err)
+	}
+	if res := mustSync(t, ra); !res.Pushed || res.Sent != 2 || res.RemoteHasNotes {
+		t.Fatalf("first sync: %+v", res)
+	}
+	want := allNoteLines(t, a)
+	if got := allNoteLines(t, bare); !slices.Equal(got, want) {
+		t.Fatalf("bare after the first push: %v", got)
+	}
+
+	// Mallory deletes, with plain git, and fast-forwards the remote.
+	mallory.Git("fetch", "-q", "origin", NotesRef+":"+NotesRef)
+	mallory.Git("notes", "--ref="+NotesRef, "remove", c1)
+	mallory.Git("notes", "--ref="+NotesRef, "add", "-f", "-m", `{"e":2}`, c2)
+	mallory.Git("push", "-q", "origin", NotesRef) // no force: a fast-forward
+	if got := allNoteLines(t, bare); len(got) != 1 {
+		t.Fatalf("the attack did not land: %v", got)
+	}
+	// The oracle: git's own three-way merge takes the deletions.
+	oracle := gittest.Wrap(t, a.Dir)
+	oracle.Git("fetch", "-q", "origin", "+"+NotesRef+":refs/notes/oracle")
+	oracle.Git("update-ref", "refs/notes/oracle-ours", NotesRef)
+	oracle.Git("notes", "--ref=refs/notes/oracle-ours", "merge", "-q", "-s", "cat_sort_uniq", "refs/notes/oracle")
+	if out, _ := oracle.TryGit("notes", "--ref=refs/notes/oracle-ours", "list"); strings.Count(out, "\n") != 1 {
+		t.Fatalf("git notes merge kept the deleted note; the test shows nothing:\n%s", out)
+	}
+
+	res := mustSync(t, ra)
+	if !res.Pushed || res.Sent != 2 || res.Received != 0 {
+		t.Errorf("sync after the deletions: %+v", res)
+	}
+	if got := allNoteLines(t, a); !slices.Equal(got, want) {
+		t.Errorf("local notes after sync: %v, want %v", got, want)
+	}
+	if got := allNoteLines(t, bare); !slices.Equal(got, want) {
+		t.Errorf("remote notes after sync: %v, want %v", got, want)
+	}
+	// Mallory's next sync takes them back too, and the remote never moved
+	// but forward.
+	rm := openRepo(t, mallory.Dir)
+	mustSync(t, rm)
+	if got := allNoteLines(t, mallory); !slices.Equal(got, want) {
+		t.Errorf("mallory after sync: %v", got)
+	}
+}
+
+// TestSyncForceRewrittenRemote: the remote's notes ref is force-pushed to
+// an unrelated history (one note of its own), then deleted outright. Each
+// sync keeps every local envelope, takes the remote's, and pushes the
+// union without force.
+func TestSyncForceRewrittenRemote(t *testing.T) {
+	ctx := context.Background()
+	bare, cl, seed := syncWorld(t, 2)
+	a, mallory := cl[0], cl[1]
+	c1 := commitIn(a, "one")
+	a.Git("push", "-q", "origin", "main")
+	ra := openRepo(t, a.Dir)
+	if err := ra.AddNote(ctx, c1, [][]byte{[]byte(`{"e":1}`)}, "e1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ra.AddNote(ctx, seed, [][]byte{[]byte(`{"s":1}`)}, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, ra)
+
+	// An unrelated history: Mallory's own notes ref, force-pushed.
+	mallory.Git("notes", "--ref="+NotesRef, "add", "-m", `{"m":1}`, seed)
+	mallory.Git("push", "-q", "-f", "origin", NotesRef)
+	res := mustSync(t, ra)
+	if !res.Pushed || res.Received != 1 || res.Sent != 2 {
+		t.Errorf("sync after the rewrite: %+v", res)
+	}
+	want := []string{c1 + ` {"e":1}`, seed + ` {"m":1}`, seed + ` {"s":1}`}
+	slices.Sort(want)
+	for _, g := range []*gittest.Repo{a, bare} {
+		if got := allNoteLines(t, g); !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", g.Dir, got, want)
+		}
+	}
+	// The push was a fast-forward of what the remote held: Mallory's tip
+	// is in the remote's history, and the union's commit has both parents.
+	parents := strings.Fields(bare.Git("log", "-1", "--format=%P", NotesRef))
+	if len(parents) != 2 {
+		t.Errorf("the union commit has parents %v", parents)
+	}
+	mtip := strings.TrimSpace(mallory.Git("rev-parse", NotesRef))
+	if _, err := bare.TryGit("merge-base", "--is-ancestor", mtip, NotesRef); err != nil {
+		t.Errorf("the remote's notes do not descend from what was there: %v", err)
+	}
+
+	// The remote's notes ref deleted outright: the next sync creates it.
+	mallory.Git("push", "-q", "origin", ":"+NotesRef)
+	res = mustSync(t, ra)
+	if res.RemoteHasNotes || !res.Pushed || res.Sent != 2 {
+		t.Errorf("sync onto no notes: %+v", res)
+	}
+	if got := allNoteLines(t, bare); !slices.Equal(got, want) {
+		t.Errorf("bare after the deletion and sync: %v", got)
+	}
+	// Nothing new on either side: nothing is pushed.
+	if res := mustSync(t, ra); res.Pushed || res.Received != 0 {
+		t.Errorf("idle sync: %+v", res)
+	}
+}
+
+// TestSyncManyWritersAtOnce: ten clones, each in its own goroutine, add
+// notes and sync, three rounds each, all at once, into one bare
+// repository; every envelope ends up in every clone and in the remote.
+func TestSyncManyWritersAtOnce(t *testing.T) {
+	ctx := context.Background()
+	const writers, rounds = 10, 3
+	bare, cl, seed := syncWorld(t, writers)
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	attempts := make([]int, writers)
+	for i, c := range cl {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rp, err := Open(ctx, c.Dir)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer rp.Close()
+			for round := range rounds {
+				// Every writer also annotates the shared seed commit: the
+				// same note, concurrent different lines.
+				err := rp.AddNotes(ctx, map[string][][]byte{seed: {[]byte(fmt.Sprintf(`{"w":%d,"r":%d}`, i, round))}}, "note")
+				if err != nil {
+					errs <- err
+					return
+				}
+				res, err := rp.Sync(ctx, "origin", nil)
+				if err != nil {
+					errs <- fmt.Errorf("writer %d round %d: %w", i, round, err)
+					return
+				}
+				attempts[i] += res.Attempts
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for _, c := range cl {
+		mustSync(t, openRepo(t, c.Dir))
+	}
+	want := allNoteLines(t, bare)
+	if len(want) != writers*rounds {
+		t.Fatalf("the remote has %d envelopes, want %d", len(want), writers*rounds)
+	}
+	for i, c := range cl {
+		if got := allNoteLines(t, c); !slices.Equal(got, want) {
+			t.Errorf("writer %d has %d envelopes, the remote %d", i, len(got), len(want))
+		}
+	}
+	// The notes history carries the writers' identities and messages.
+	log := bare.Git("log", "--format=%an|%s", NotesRef)
+	if !strings.Contains(log, "Dev 7|note") || !strings.Contains(log, "|hallmark: sync: union with origin") {
+		t.Errorf("notes history:\n%s", log)
+	}
+	t.Logf("sync attempts per writer over %d rounds: %v", rounds, attempts)
+}
+
+// raceHook is a pre-receive hook that, like another clone pushing first,
+// moves the notes ref to a new commit before git updates it, so every push
+// loses the race.
+const raceHook = `#!/bin/sh
+unset GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES
+tip=$(git rev-parse refs/notes/hallmark 2>/dev/null) || exit 0
+new=$(echo moved | git commit-tree "$tip^{tree}" -p "$tip") || exit 1
+git update-ref refs/notes/hallmark "$new" "$tip"
+cat >/dev/null
+`
+
+// TestSyncGivesUpAfterBudget: against a remote whose notes move before
+// every push lands, sync retries with backoff until its budget is spent,
+// then says so with ErrSyncRace; the local notes are intact. A remote
+// whose hook declines the push is an error at once, not a race.
+func TestSyncGivesUpAfterBudget(t *testing.T) {
+	ctx := context.Background()
+	bare, cl, seed := syncWorld(t, 1)
+	a := cl[0]
+	ra := openRepo(t, a.Dir)
+	if err := ra.AddNote(ctx, seed, [][]byte{[]byte(`{"e":1}`)}, "e1"); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, ra) // the remote has notes now; the hook moves them from here on
+	if err := ra.AddNote(ctx, seed, [][]byte{[]byte(`{"e":2}`)}, "e2"); err != nil {
+		t.Fatal(err)
+	}
+	hook := bare.Dir + "/.git/hooks/pre-receive"
+	if err := os.WriteFile(hook, []byte(raceHook), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ra.Sync(ctx, "origin", &SyncOptions{Budget: 700 * time.Millisecond})
+	if !errors.Is(err, ErrSyncRace) || res.Attempts < 2 || res.Pushed {
+		t.Fatalf("sync against a racing remote: %+v %v", res, err)
+	}
+	if got := allNoteLines(t, a); len(got) != 2 {
+		t.Errorf("local notes after giving up: %v", got)
+	}
+
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho no notes here >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	res, err = ra.Sync(ctx, "origin", nil)
+	if err == nil || errors.Is(err, ErrSyncRace) || res.Attempts != 1 {
+		t.Errorf("sync against a declining hook: %+v %v", res, err)
 	}
 }

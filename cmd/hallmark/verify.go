@@ -212,39 +212,3 @@ review for AI lines under given paths.
 	cmd.Flags().StringArrayVar(&paths, "path", nil, "what you reviewed (default: the whole commit)")
 	return cmd
 }
-
-func newSync() *cobra.Command {
-	var noPush bool
-	cmd := &cobra.Command{
-		Use:   "sync [REMOTE]",
-		Short: "Share refs/notes/hallmark with a remote: fetch, merge by union, push",
-		Long: `Fetch the remote's notes (default origin), merge them into yours by union
-(every distinct envelope kept once; your notes are never dropped or
-overwritten), and push without force. When another clone pushed in between,
-it fetches, merges and pushes again.
-
-  hallmark sync
-  hallmark sync upstream --no-push`,
-		Args: maxArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			remote := "origin"
-			if len(args) == 1 {
-				remote = args[0]
-			}
-			r, err := repo.Open(ctx, ".")
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			res, err := r.Sync(ctx, remote, &repo.SyncOptions{NoPush: noPush})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "sync %s: fetched %v, merged %v, pushed %v (%d attempts)\n", res.Remote, res.Fetched, res.Merged, res.Pushed, res.Attempts)
-			return nil
-		},
-	}
-	cmd.Flags().BoolVar(&noPush, "no-push", false, "only fetch and merge")
-	return cmd
-}
