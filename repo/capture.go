@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -33,7 +35,33 @@ type CheckpointResult struct {
 	Author provenance.Author
 	Files  []string // files whose attribution changed
 	Lines  int      // lines attributed to Author by this checkpoint
+	// Skipped are files the checkpoint would not read, each with an error
+	// wrapping ErrFileTooLarge, ErrThroughSymlink or ErrIgnored.
+	Skipped []SkippedFile
 }
+
+// SkippedFile is a file a checkpoint left alone, and why.
+type SkippedFile struct {
+	Path string
+	Err  error
+}
+
+// MaxCheckpointFile is the largest file a checkpoint reads: it holds the
+// file and its last snapshot in memory, and line attribution of a larger
+// file is not worth that.
+const MaxCheckpointFile = 16 << 20
+
+var (
+	// ErrFileTooLarge: the file is larger than MaxCheckpointFile.
+	ErrFileTooLarge = errors.New("repo: file too large to checkpoint")
+	// ErrThroughSymlink: a directory on the file's path is a symbolic
+	// link; git does not track files through one, and reading through it
+	// could read outside the work tree.
+	ErrThroughSymlink = errors.New("repo: path goes through a symbolic link")
+	// ErrIgnored: the file is inside .git or ignored by git (keys and
+	// secrets usually are): it is never snapshotted.
+	ErrIgnored = errors.New("repo: file is ignored by git")
+)
 
 // ErrOutsideWorkTree is returned for a path to checkpoint that is not in
 // the work tree.
@@ -71,9 +99,27 @@ func (r *Repo) Checkpoint(ctx context.Context, opts CheckpointOptions) (*Checkpo
 		return nil, err
 	}
 	res := &CheckpointResult{Author: author}
+	ignored := map[string]bool{}
+	if len(opts.Paths) > 0 {
+		// Named paths do not come from git status, which leaves ignored
+		// files out: ask git about them.
+		if ignored, err = r.ignoredPaths(ctx, paths); err != nil {
+			return nil, err
+		}
+	}
 	ai := -1 // the author's index, added on first use
 	for _, p := range paths {
+		if why := r.unreadable(p, ignored[p]); why != nil {
+			delete(state.Files, git.Quote(p))
+			res.Skipped = append(res.Skipped, SkippedFile{Path: p, Err: why})
+			continue
+		}
 		changed, lines, err := r.checkpointFile(ctx, st, state, p, author, &ai)
+		if errors.Is(err, ErrFileTooLarge) {
+			delete(state.Files, git.Quote(p))
+			res.Skipped = append(res.Skipped, SkippedFile{Path: p, Err: err})
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -167,6 +213,57 @@ func (r *Repo) relPath(p string) (string, error) {
 	return filepath.ToSlash(rel), nil
 }
 
+// unreadable says why a checkpoint must not read path, or nil.
+func (r *Repo) unreadable(path string, ignored bool) error {
+	parts := strings.Split(path, "/")
+	for _, p := range parts {
+		if p == ".git" {
+			return fmt.Errorf("%w: %s is inside .git", ErrIgnored, path)
+		}
+	}
+	if ignored {
+		return fmt.Errorf("%w: %s", ErrIgnored, path)
+	}
+	dir := r.git.WorkTree
+	for _, p := range parts[:len(parts)-1] {
+		dir = filepath.Join(dir, p)
+		info, err := os.Lstat(dir)
+		if err != nil {
+			return nil // gone: checkpointFile sees the file gone
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%w: %s (%s)", ErrThroughSymlink, path, dir)
+		}
+	}
+	return nil
+}
+
+// ignoredPaths asks git which of paths it ignores.
+func (r *Repo) ignoredPaths(ctx context.Context, paths []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(paths) == 0 {
+		return out, nil
+	}
+	// Absolute paths: git answers with the paths as asked, whatever
+	// directory it runs in.
+	var in bytes.Buffer
+	for _, p := range paths {
+		in.WriteString(filepath.Join(r.git.WorkTree, filepath.FromSlash(p)) + "\x00")
+	}
+	b, err := r.git.OutputStdin(ctx, in.Bytes(), "check-ignore", "-z", "--stdin")
+	// Exit status 1: none is ignored.
+	var ee *exec.ExitError
+	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
+		return nil, fmt.Errorf("repo: %w", err)
+	}
+	for _, p := range strings.Split(string(b), "\x00") {
+		if rel, err := filepath.Rel(r.git.WorkTree, p); err == nil && p != "" {
+			out[filepath.ToSlash(rel)] = true
+		}
+	}
+	return out, nil
+}
+
 // checkpointFile updates one file's attribution. It reports whether
 // anything changed and how many lines went to the author.
 func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingState, path string, author provenance.Author, ai *int) (bool, int, error) {
@@ -186,7 +283,10 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 		delete(state.Files, key)
 		return false, 0, nil
 	}
-	cur, err := os.ReadFile(full)
+	if info.Size() > MaxCheckpointFile {
+		return false, 0, fmt.Errorf("%w: %s is %d bytes, the limit is %d", ErrFileTooLarge, path, info.Size(), MaxCheckpointFile)
+	}
+	cur, err := readLimited(full, MaxCheckpointFile)
 	if err != nil {
 		return false, 0, err
 	}
@@ -269,6 +369,25 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 	next.Snapshot, next.Spans = snap, spansFromAttrs(attrs)
 	state.Files[key] = next
 	return true, lines, nil
+}
+
+// readLimited reads a file of at most limit bytes: one that grew past
+// the limit since it was looked at is ErrFileTooLarge, not a read of all
+// it has become.
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: %s grew past %d bytes", ErrFileTooLarge, path, limit)
+	}
+	return b, nil
 }
 
 // headFile returns path's content at HEAD, or nothing for a new file or an

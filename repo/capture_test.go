@@ -3,9 +3,11 @@ package repo
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -348,4 +350,135 @@ func FuzzReadStagedAnswers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCheckpointLimits mounts what a checkpoint must not read: a 10 GB
+// sparse file, a directory that became a link to outside the work tree,
+// files in .git and ignored secrets. Each is skipped with its named error;
+// the rest of the checkpoint goes on.
+func TestCheckpointLimits(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write(".gitignore", ".env\nsecrets/\n")
+	g.Write("sub/a.txt", "a\n")
+	g.Commit("initial", "")
+	rp := openRepo(t, g.Dir)
+
+	// A 10 GB sparse file costs no disk and, read, all the memory there is.
+	big, err := os.Create(filepath.Join(g.Dir, "huge.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := big.Truncate(10 << 30); err != nil {
+		t.Fatal(err)
+	}
+	big.Close()
+	g.Write("ok.txt", "fine\n")
+	res, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].Path != "huge.bin" || !errors.Is(res.Skipped[0].Err, ErrFileTooLarge) {
+		t.Errorf("huge file: %+v", res.Skipped)
+	}
+	if !slices.Contains(res.Files, "ok.txt") {
+		t.Errorf("the rest of the tree was not checkpointed: %+v", res)
+	}
+	os.Remove(filepath.Join(g.Dir, "huge.bin"))
+
+	// sub/ becomes a link to a directory outside the work tree whose a.txt
+	// holds something else; a checkpoint of sub/a.txt must not read it.
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "a.txt"), []byte("outside secret\n"), 0o644)
+	os.RemoveAll(filepath.Join(g.Dir, "sub"))
+	if err := os.Symlink(outside, filepath.Join(g.Dir, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	res, err = rp.Checkpoint(ctx, CheckpointOptions{Author: testModel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Files {
+		if strings.HasPrefix(f, "sub/") {
+			t.Errorf("read through the link: %s", f)
+		}
+	}
+	if !slices.ContainsFunc(res.Skipped, func(s SkippedFile) bool { return s.Path == "sub/a.txt" && errors.Is(s.Err, ErrThroughSymlink) }) {
+		t.Errorf("sub/a.txt through the link: %+v", res.Skipped)
+	}
+	assertNoSnapshotHolds(t, g.Dir, "outside secret")
+
+	// Named paths in .git and ignored secrets are never snapshotted.
+	g.Write(".env", "API_KEY=hunter2\n")
+	g.Write("secrets/id_ed25519", "PRIVATE KEY\n")
+	res, err = rp.Checkpoint(ctx, CheckpointOptions{Author: testModel, Paths: []string{".env", "secrets/id_ed25519", ".git/config", "ok.txt"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Skipped) != 3 {
+		t.Errorf("skipped %+v, want .env, secrets/id_ed25519 and .git/config", res.Skipped)
+	}
+	for _, s := range res.Skipped {
+		if !errors.Is(s.Err, ErrIgnored) {
+			t.Errorf("%s: %v", s.Path, s.Err)
+		}
+	}
+	assertNoSnapshotHolds(t, g.Dir, "hunter2")
+	assertNoSnapshotHolds(t, g.Dir, "PRIVATE KEY")
+	assertNoSnapshotHolds(t, g.Dir, "[core]")
+}
+
+// assertNoSnapshotHolds fails if any snapshot contains text.
+func assertNoSnapshotHolds(t *testing.T, dir, text string) {
+	t.Helper()
+	snaps, _ := filepath.Glob(filepath.Join(dir, ".git", "hallmark", "snapshots", "*"))
+	for _, s := range snaps {
+		if b, _ := os.ReadFile(s); bytes.Contains(b, []byte(text)) {
+			t.Errorf("snapshot %s holds %q", filepath.Base(s), text)
+		}
+	}
+}
+
+// TestCheckpointPathsAndPerson: named paths are relative to the work
+// tree, not to the process's directory; the person is GIT_AUTHOR_NAME and
+// GIT_AUTHOR_EMAIL when set, as git has it; snapshots go once committed.
+func TestCheckpointPathsAndPerson(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write("src/a.go", "package a\n")
+	g.Commit("initial", "")
+	rp := openRepo(t, g.Dir)
+	// The process stands in another directory with a file of that name.
+	elsewhere := t.TempDir()
+	os.MkdirAll(filepath.Join(elsewhere, "src"), 0o755)
+	os.WriteFile(filepath.Join(elsewhere, "src", "a.go"), []byte("not this one\n"), 0o644)
+	t.Chdir(elsewhere)
+	g.Write("src/a.go", "package a\n\nfunc A() {}\n")
+	res, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel, Paths: []string{"src/a.go"}})
+	if err != nil || res.Lines != 2 || len(res.Files) != 1 || res.Files[0] != "src/a.go" {
+		t.Fatalf("relative path: %+v %v", res, err)
+	}
+
+	t.Setenv("GIT_AUTHOR_NAME", "Grace Person")
+	t.Setenv("GIT_AUTHOR_EMAIL", "grace@example.com")
+	g.Write("src/a.go", "package a\n\nfunc A() {}\n// by Grace\n")
+	res, err = rp.Checkpoint(ctx, CheckpointOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Author.Name != "Grace Person" || res.Author.Email != "grace@example.com" {
+		t.Errorf("person: %+v, want GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL", res.Author)
+	}
+	snaps, _ := filepath.Glob(filepath.Join(g.Dir, ".git", "hallmark", "snapshots", "*"))
+	if len(snaps) == 0 {
+		t.Fatal("no snapshot while pending")
+	}
+	g.Git("add", "-A")
+	g.Git("commit", "-q", "-m", "a")
+	if _, err := rp.Stamp(ctx, "HEAD", nil); err != nil {
+		t.Fatal(err)
+	}
+	if snaps, _ := filepath.Glob(filepath.Join(g.Dir, ".git", "hallmark", "snapshots", "*")); len(snaps) != 0 {
+		t.Errorf("snapshots left once nothing is pending: %v", snaps)
+	}
 }

@@ -88,6 +88,7 @@ status 0. Agents: ` + strings.Join(agenthook.Agents, ", ") + `.
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s in %s attributed to %s\n", plural(res.Lines, "line"), plural(len(res.Files), "file"), res.Author)
+			warnSkipped(cmd.ErrOrStderr(), res)
 			return nil
 		},
 	}

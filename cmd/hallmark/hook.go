@@ -95,6 +95,7 @@ func runHook(cmd *cobra.Command, o hookOptions, args []string) {
 	}
 	report := func(res *repo.CheckpointResult) {
 		fmt.Fprintf(stderr, "hallmark: %s: %s in %s attributed to %s\n", what, plural(res.Lines, "line"), plural(len(res.Files), "file"), res.Author)
+		warnSkipped(stderr, res)
 	}
 	switch ev.Phase {
 	case agenthook.None:
@@ -177,4 +178,11 @@ func firstOf(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// warnSkipped says which files a checkpoint left alone, and why.
+func warnSkipped(w io.Writer, res *repo.CheckpointResult) {
+	for _, sk := range res.Skipped {
+		fmt.Fprintf(w, "hallmark: warning: not checkpointed: %v\n", sk.Err)
+	}
 }
