@@ -333,13 +333,15 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 		for ; ib < e.BStart; ib, ia = ib+1, ia+1 {
 			attrs[ib] = prevAttrs[ia]
 		}
-		for k := e.AStart; k < e.AEnd; k++ {
-			next.remember(a[k], prevAttrs[k])
+		if e.AEnd > e.AStart {
+			next.remember(a, prevAttrs, e.AStart, e.AEnd)
 		}
+		back := next.recall(b, e.BStart, e.BEnd)
 		for k := 0; ib < e.BEnd; k, ib = k+1, ib+1 {
-			// Text that was attributed before and came back keeps its author.
-			if back, ok := next.recall(b[ib]); ok {
-				attrs[ib] = back
+			// A removed run that came back whole, at its place, keeps
+			// its authors.
+			if was, ok := back[ib]; ok {
+				attrs[ib] = was
 				continue
 			}
 			lines++

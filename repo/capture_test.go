@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -480,5 +481,74 @@ func TestCheckpointPathsAndPerson(t *testing.T) {
 	}
 	if snaps, _ := filepath.Glob(filepath.Join(g.Dir, ".git", "hallmark", "snapshots", "*")); len(snaps) != 0 {
 		t.Errorf("snapshots left once nothing is pending: %v", snaps)
+	}
+}
+
+// TestRecallNeedsTheRunBack mounts the misattribution of remembering
+// deleted lines by their text: a person deletes a draft, a model then
+// writes code that shares its braces, "return err" and blank lines. Every
+// line the model wrote is the model's. A run that comes back whole at its
+// place (an undo) gets its authors back.
+func TestRecallNeedsTheRunBack(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write("a.go", "package a\n")
+	g.Commit("initial", "")
+	rp := openRepo(t, g.Dir)
+	person := provenance.Author{Kind: provenance.Person, Name: "Ada Human", Email: "ada@example.com"}
+	check := func(who provenance.Author, wantLines int) {
+		t.Helper()
+		res, err := rp.Checkpoint(ctx, CheckpointOptions{Author: who})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Lines != wantLines {
+			t.Errorf("%s: %d lines attributed, want %d", who, res.Lines, wantLines)
+		}
+	}
+	draft := "package a\n\nfunc draft() error {\n\tif err := x(); err != nil {\n\t\treturn err\n\t}\n\n\treturn nil\n}\n"
+	g.Write("a.go", draft)
+	check(person, 8)
+	g.Write("a.go", "package a\n")
+	check(person, 0)
+	var model strings.Builder
+	model.WriteString("package a\n")
+	for i := range 10 {
+		fmt.Fprintf(&model, "\nfunc f%d() error {\n\tif err := x(); err != nil {\n\t\treturn err\n\t}\n\treturn nil\n}\n", i)
+	}
+	g.Write("a.go", model.String())
+	check(testModel, 70)
+	// The person deletes three of the model's lines and undoes it before
+	// the commit: they are the model's still.
+	lines := strings.SplitAfter(model.String(), "\n")
+	without := strings.Join(append(append([]string{}, lines[:3]...), lines[6:]...), "")
+	g.Write("a.go", without)
+	check(person, 0)
+	g.Write("a.go", model.String())
+	check(person, 0)
+	g.Git("add", "a.go")
+	g.Git("commit", "-q", "-m", "model")
+	sres, err := rp.Stamp(ctx, "HEAD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sres.Record.Count()
+	if c.AI != 70 || c.Human != 0 {
+		t.Errorf("the model's 70 lines: %+v", c)
+	}
+
+	// Once committed, the same undo gives the lines back to the commit.
+	g.Write("a.go", without+"// person\n")
+	check(person, 1)
+	g.Write("a.go", model.String()+"// person\n")
+	check(person, 0)
+	g.Git("add", "a.go")
+	g.Git("commit", "-q", "-m", "undo")
+	sres, err = rp.Stamp(ctx, "HEAD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := sres.Record.Count(); c.Human != 1 || c.AI != 0 {
+		t.Errorf("after the undo only the person's new line is added: %+v", c)
 	}
 }

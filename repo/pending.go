@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 
 	"github.com/hallmark-dev/hallmark/provenance"
@@ -36,17 +37,28 @@ type pendingState struct {
 type pendingFile struct {
 	Snapshot string            `json:"snapshot"` // sha256 of the content, in snapshots/
 	Spans    []provenance.Span `json:"spans"`
-	// Removed remembers attributed lines that a checkpoint saw disappear,
-	// so that when the same text comes back (git stash pop, an undo) it
-	// gets its author back instead of whoever checkpoints next.
-	Removed []removedLine `json:"removed,omitempty"`
+	// Removed remembers runs of attributed lines that a checkpoint saw
+	// disappear, so that when the same run comes back at the same place
+	// (git stash pop, an undo) it gets its authors back instead of
+	// whoever checkpoints next. Text alone is no proof: a person's deleted
+	// draft and a model's new code share "}", "return err" and blank
+	// lines, and those must stay the model's.
+	Removed []removedRun `json:"removed,omitempty"`
 }
 
-// removedLine is an attributed line that went away: a hash of its text.
+// removedRun is lines removed together, with the lines that stood around
+// them, each as a hash of its text.
+type removedRun struct {
+	Before string        `json:"before"` // the line before the run; "" at the start of the file
+	After  string        `json:"after"`  // the line after it; "" at the end
+	Lines  []removedLine `json:"lines"`
+}
+
+// removedLine is one line of a removed run.
 type removedLine struct {
 	Hash   string           `json:"hash"`
-	Author int              `json:"author"`
-	Class  provenance.Class `json:"class"`
+	Author int              `json:"author"` // -1: the line as the last commit had it
+	Class  provenance.Class `json:"class,omitempty"`
 }
 
 // maxRemoved bounds the memory of removed lines per file.
@@ -57,28 +69,92 @@ func lineHash(line string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// remember adds a removed attributed line.
-func (f *pendingFile) remember(line string, a attr) {
-	if a.author < 0 {
-		return
+// hashAt is the hash of lines[i], or "" past either end.
+func hashAt(lines []string, i int) string {
+	if i < 0 || i >= len(lines) {
+		return ""
 	}
-	f.Removed = append(f.Removed, removedLine{Hash: lineHash(line), Author: a.author, Class: a.class})
-	if len(f.Removed) > maxRemoved {
-		f.Removed = f.Removed[len(f.Removed)-maxRemoved:]
+	return lineHash(lines[i])
+}
+
+// remember adds the run a[from:to], removed. Runs of lines as the last
+// commit had them are remembered too: restored, they are that commit's
+// again, not the restorer's.
+func (f *pendingFile) remember(a []string, attrs []attr, from, to int) {
+	run := removedRun{Before: hashAt(a, from-1), After: hashAt(a, to)}
+	for k := from; k < to; k++ {
+		run.Lines = append(run.Lines, removedLine{Hash: lineHash(a[k]), Author: attrs[k].author, Class: attrs[k].class})
+	}
+	f.Removed = append(f.Removed, run)
+	total := 0
+	for i := len(f.Removed) - 1; i >= 0; i-- {
+		total += len(f.Removed[i].Lines)
+		if total > maxRemoved {
+			f.Removed = f.Removed[i+1:]
+			break
+		}
 	}
 }
 
-// recall finds and takes back the attribution of a removed line with this
-// text, newest first.
-func (f *pendingFile) recall(line string) (attr, bool) {
+// matches reports whether run stands in lines at j, between the lines
+// that stood around it.
+func (run removedRun) matches(lines []string, j int) bool {
+	n := len(run.Lines)
+	if n == 0 || j < 0 || j+n > len(lines) {
+		return false
+	}
+	for k, l := range run.Lines {
+		if lineHash(lines[j+k]) != l.Hash {
+			return false
+		}
+	}
+	return hashAt(lines, j-1) == run.Before && hashAt(lines, j+n) == run.After
+}
+
+// recall finds removed runs that came back whole, at their place, inside
+// the inserted lines b[from:to], and takes them back: it returns the
+// attribution of each line it restores.
+func (f *pendingFile) recall(b []string, from, to int) map[int]attr {
+	if f == nil || len(f.Removed) == 0 {
+		return nil
+	}
+	var out map[int]attr
+	for ri := len(f.Removed) - 1; ri >= 0; ri-- {
+		run := f.Removed[ri]
+		n := len(run.Lines)
+		for j := from; j+n <= to; j++ {
+			if _, taken := out[j]; taken || !run.matches(b, j) {
+				continue
+			}
+			if out == nil {
+				out = map[int]attr{}
+			}
+			for k, l := range run.Lines {
+				out[j+k] = attr{l.Author, l.Class}
+				if l.Author < 0 {
+					out[j+k] = baseAttr
+				}
+			}
+			f.Removed = slices.Delete(f.Removed, ri, ri+1)
+			break
+		}
+	}
+	return out
+}
+
+// recallAt returns the attribution of lines[i] when it is part of a
+// removed run that stands whole, at its place, in lines.
+func (f *pendingFile) recallAt(lines []string, i int) (attr, bool) {
 	if f == nil || len(f.Removed) == 0 {
 		return attr{}, false
 	}
-	h := lineHash(line)
-	for i := len(f.Removed) - 1; i >= 0; i-- {
-		if r := f.Removed[i]; r.Hash == h {
-			f.Removed = append(f.Removed[:i], f.Removed[i+1:]...)
-			return attr{r.Author, r.Class}, true
+	h := lineHash(lines[i])
+	for ri := len(f.Removed) - 1; ri >= 0; ri-- {
+		run := f.Removed[ri]
+		for k, l := range run.Lines {
+			if l.Hash == h && l.Author >= 0 && run.matches(lines, i-k) {
+				return attr{l.Author, l.Class}, true
+			}
 		}
 	}
 	return attr{}, false
@@ -190,9 +266,11 @@ func (s *store) load() (*pendingState, error) {
 				return nil, fmt.Errorf("%w: %s names author %d of %d", ErrCorruptPending, p, sp.Author, len(st.Authors))
 			}
 		}
-		for _, r := range f.Removed {
-			if r.Author < 0 || r.Author >= len(st.Authors) {
-				return nil, fmt.Errorf("%w: %s names author %d of %d", ErrCorruptPending, p, r.Author, len(st.Authors))
+		for _, run := range f.Removed {
+			for _, r := range run.Lines {
+				if r.Author < -1 || r.Author >= len(st.Authors) {
+					return nil, fmt.Errorf("%w: %s names author %d of %d", ErrCorruptPending, p, r.Author, len(st.Authors))
+				}
 			}
 		}
 	}

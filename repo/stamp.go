@@ -173,7 +173,7 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileD
 				}
 			}
 			consumed = true
-			next := &pendingFile{Snapshot: pend.Snapshot, Spans: spansFromAttrs(snapAttrs), Removed: append([]removedLine(nil), pend.Removed...)}
+			next := &pendingFile{Snapshot: pend.Snapshot, Spans: spansFromAttrs(snapAttrs), Removed: append([]removedRun(nil), pend.Removed...)}
 			state.Files[key] = next
 			// lineAttrs again: the loop above changed snapAttrs for the state.
 			snapAttrs = pend.lineAttrs(len(snapLines))
@@ -185,7 +185,7 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileD
 				if i := toSnap[n-1]; i >= 0 && snapAttrs[i].author >= 0 {
 					a, class = state.Authors[snapAttrs[i].author], snapAttrs[i].class
 					rec.Method = provenance.MethodCapture
-				} else if back, ok := next.recall(committed[n-1]); ok && st != nil {
+				} else if back, ok := next.recallAt(committed, n-1); ok && st != nil {
 					a, class = state.Authors[back.author], back.class
 					rec.Method = provenance.MethodCapture
 					consumed = true
