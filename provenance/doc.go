@@ -51,17 +51,49 @@
 //
 // # Trailers
 //
-// [ParseTrailers] finds and parses a commit message's trailer block exactly
-// as `git interpret-trailers --parse` does, and [AddTrailer] appends a
-// trailer the way `git interpret-trailers --trailer` does with git's default
-// settings. Both are tested against the real git on a corpus of messages.
+// [ParseCommitTrailers] finds and parses a commit message's trailer block
+// exactly as git's readers of commits do (`git log
+// --format=%(trailers:only,unfold)`): a "---" line does not end the
+// message. [ParseTrailers] reads a message being composed or a patch as
+// `git interpret-trailers --parse` does, where it does, and [AddTrailer]
+// appends a trailer the way `git interpret-trailers --trailer` does with
+// git's default settings. All three are held to the real git on a corpus
+// of messages.
 //
 // # Conventions
 //
 // [Detect] recognizes the marks that coding agents and projects already put
-// on commits (Claude Code, Codex, Cursor, aider, Amp, Copilot, Jules, Devin,
-// the Linux kernel's and Fedora's Assisted-by, Apache's Generated-by) and
-// returns the model and tool when the text names them.
+// on commits, reading trailers as git's log readers do
+// ([ParseCommitTrailers]). Each mark gives the commit's lines a class
+// ([Marker.Class]); model names are normalized to models.dev ids
+// ([NormalizeModel]) and kept as written beside them ([Author.Model]):
+//
+//	mark                                                   class    source
+//	🤖 Generated with [Claude Code](https://claude.com/...)  ai       Claude Code's commit attribution
+//	Co-Authored-By: Claude [MODEL] <noreply@anthropic.com>  ai       Claude Code (a person who is only named Claude is not it)
+//	Co-authored-by: Codex <noreply@openai.com>             ai       Codex
+//	Co-authored-by: Cursor <cursoragent@cursor.com>,
+//	  Made-with: Cursor                                    ai       Cursor
+//	author NAME (aider), Co-authored-by: aider (MODEL)
+//	  <aider@aider.chat>, subject "aider: "                ai       aider, aider/repo.py GitRepo.commit()
+//	committer NAME (aider) alone                           human    the same: aider ran git commit, for the person's changes too
+//	Co-authored-by: Amp <amp@ampcode.com>, Amp-Thread-ID   ai       Amp
+//	author/co-author Copilot <198982749+Copilot@...>,
+//	  Agent-Logs-Url:                                      ai       GitHub Copilot's cloud agent
+//	google-labs-jules[bot]                                 ai       Jules
+//	devin-ai-integration[bot], as author or
+//	  Co-Authored-By: Devin <...devin-ai-integration[bot]@...> ai   Devin
+//	Assisted-by: AGENT:MODEL [TOOL]...                     ai       Linux, Documentation/process/coding-assistants.rst
+//	Assisted-by: AGENT:MODEL hallmark                      unknown  hallmark ([AssistedBy]): which lines is in the note
+//	Assisted-By: TOOL [MODEL] (free form)                  mixed    OpenInfra AI policy (a person materially revised it), Fedora
+//	Generated-By: TOOL [MODEL]                             ai       OpenInfra AI policy (mostly machine-written), Apache
+//	Co-authored-by-AI: TOOL (MODEL)                        ai       Open Liberty, GENAI_GUIDELINES.md
+//	Entire-Attribution: N% agent (A/B lines)               share    entireio/cli docs/architecture/attribution.md
+//
+// Entire's mark is a commit-level share ([Share]): the commit is the
+// agent's when A equals B, the person's when A is 0, and otherwise its
+// lines are unknown, the share kept for totals; it is never spread over the
+// lines as ai. A mark in prose ("ask Claude later") is not a mark.
 //
 // # Agent Trace
 //

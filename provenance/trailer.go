@@ -232,8 +232,16 @@ type trailerBlock struct {
 	lines       []string
 }
 
-func findTrailerBlock(msg string) trailerBlock {
-	patch := findPatchStart(msg)
+// findTrailerBlock locates the block; with divider, a "---" line ends the
+// message, as for a patch (`git interpret-trailers`), and without it the
+// whole message counts, as git's readers of commit messages do (trailer.c's
+// no_divider, which pretty.c's %(trailers), shortlog --group=trailer and
+// for-each-ref set).
+func findTrailerBlock(msg string, divider bool) trailerBlock {
+	patch := len(msg)
+	if divider {
+		patch = findPatchStart(msg)
+	}
 	end := patch - ignoredTail(msg, patch)
 	start := findTrailerStart(msg, end)
 	var b trailerBlock
@@ -284,8 +292,22 @@ func unfold(v string) string {
 // `git interpret-trailers --parse` prints them: only the last paragraph
 // counts, continuation lines are unfolded, and comment lines, the patch after
 // a "---" divider and non-trailer lines of the block are skipped.
-func ParseTrailers(msg string) []Trailer {
-	b := findTrailerBlock(msg)
+//
+// That is how git reads a message being composed or a patch. For a commit
+// that is already made, use [ParseCommitTrailers].
+func ParseTrailers(msg string) []Trailer { return parseTrailers(msg, true) }
+
+// ParseCommitTrailers returns the trailers of a commit's message as git's
+// own readers of commits see them: `git log --format=%(trailers:only,unfold)`,
+// `git shortlog --group=trailer:KEY` and `git for-each-ref
+// --format=%(trailers)`. Unlike [ParseTrailers], a "---" line does not end
+// the message: a commit whose body quotes a patch, or a squash-merge whose
+// list of commits ends with a "---------" rule, still has the trailers git
+// shows.
+func ParseCommitTrailers(msg string) []Trailer { return parseTrailers(msg, false) }
+
+func parseTrailers(msg string, divider bool) []Trailer {
+	b := findTrailerBlock(msg, divider)
 	var out []Trailer
 	for _, line := range b.lines {
 		if line[0] == commentChar {
@@ -313,7 +335,7 @@ func AddTrailer(msg string, t Trailer) string {
 	if sep := findSeparator(k + ":"); sep >= 1 {
 		k = cTrim(k[:sep])
 	}
-	b := findTrailerBlock(msg)
+	b := findTrailerBlock(msg, true)
 	var out strings.Builder
 	out.WriteString(msg[:b.start])
 	if !b.blankBefore {

@@ -201,22 +201,42 @@ func (r *Repo) Record(ctx context.Context, rev string) (*provenance.Record, erro
 }
 
 // InferAuthor says who wrote a commit's lines, from its conventions: the
-// model of the first AI marker, or else the commit's author.
+// first marker (in [provenance.Detect]'s order) whose class is not Human,
+// preferring one that names the model, with that marker's class; else the
+// commit's author, Human. A marker of class Unknown (a commit-level share
+// such as Entire's, or hallmark's own Assisted-by trailer on a commit
+// whose note is missing) says that a model wrote some lines without
+// saying which: the lines are the commit author's, class Unknown, never
+// the model's on that word alone.
 func InferAuthor(c *git.Commit) (provenance.Author, provenance.Class) {
 	markers := provenance.Detect(provenance.CommitInfo{
 		AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail,
 		CommitterName: c.CommitterName, CommitterEmail: c.CommitterEmail,
 		Message: c.Message,
 	})
-	if len(markers) == 0 {
-		return provenance.Author{Kind: provenance.Person, Name: c.AuthorName, Email: c.AuthorEmail}, provenance.Human
-	}
-	best := markers[0]
-	for _, m := range markers {
-		if m.ModelID != "" || m.Model != "" {
+	person := provenance.Author{Kind: provenance.Person, Name: c.AuthorName, Email: c.AuthorEmail}
+	var best *provenance.Marker
+	for i := range markers {
+		m := &markers[i]
+		if m.Class == provenance.Human || m.Class == "" {
+			continue
+		}
+		if best == nil {
+			best = m
+		}
+		if (m.ModelID != "" || m.Model != "") && m.Class == best.Class {
 			best = m
 			break
 		}
 	}
-	return best.Author(), provenance.AI
+	if best == nil {
+		return person, provenance.Human
+	}
+	if best.Class == provenance.Unknown {
+		if person.Name == "" && person.Email == "" {
+			return best.Author(), provenance.Unknown
+		}
+		return person, provenance.Unknown
+	}
+	return best.Author(), best.Class
 }

@@ -147,7 +147,7 @@ func TestRecordDetails(t *testing.T) {
 	if rec.Method != provenance.MethodConventions {
 		t.Errorf("method %q", rec.Method)
 	}
-	wantAuthor := provenance.Author{Kind: provenance.Model, ModelID: "anthropic/claude-opus-4-5", Tool: "claude-code"}
+	wantAuthor := provenance.Author{Kind: provenance.Model, ModelID: "anthropic/claude-opus-4-5", Model: "Claude Opus 4.5", Tool: "claude-code"}
 	if diff := cmp.Diff([]provenance.Author{wantAuthor}, rec.Authors); diff != "" {
 		t.Errorf("authors: %s", diff)
 	}
@@ -269,5 +269,44 @@ func TestBadInput(t *testing.T) {
 	defer bp.Close()
 	if _, err := bp.Summarize(ctx, "HEAD~1", nil); err != nil {
 		t.Errorf("bare: %v", err)
+	}
+}
+
+// TestInferAuthorClasses: the class a commit's conventions give its lines,
+// on real commits.
+func TestInferAuthorClasses(t *testing.T) {
+	ctx := context.Background()
+	r := gittest.New(t)
+	rp := openRepo(t, r.Dir)
+	tests := []struct {
+		reason, msg, author, committer string
+		class                          provenance.Class
+		kind                           provenance.Kind
+	}{
+		{"plain", "x\n", "", "", provenance.Human, provenance.Person},
+		{"hallmark's own trailer without its note: which lines is not known",
+			"x\n\n" + provenance.AssistedBy(provenance.Author{Kind: provenance.Model, ModelID: "anthropic/claude-opus-4-5", Tool: "claude-code"}).String() + "\n",
+			"", "", provenance.Unknown, provenance.Person},
+		{"aider ran git commit for the person's own changes", "x\n", "", "Ada Human (aider)", provenance.Human, provenance.Person},
+		{"aider's edits", "x\n", "Ada Human (aider) <ada@example.com>", "Ada Human (aider)", provenance.AI, provenance.Model},
+		{"Entire share", "x\n\nEntire-Attribution: 40% agent (2/5 lines)\n", "", "", provenance.Unknown, provenance.Person},
+		{"OpenInfra Assisted-By", "x\n\nAssisted-By: claude-code claude-sonnet-4-5\n", "", "", provenance.Mixed, provenance.Model},
+		{"a trailer after a --- line in the body", "x\n\nbody\n---\nquoted\n\nCo-authored-by: Codex <noreply@openai.com>\n", "", "", provenance.AI, provenance.Model},
+	}
+	for i, tt := range tests {
+		r.Write("f.txt", strings.Repeat("line\n", i+1))
+		if tt.committer != "" {
+			r.Setenv("GIT_COMMITTER_NAME=" + tt.committer)
+		}
+		r.Commit(tt.msg, tt.author)
+		r.Setenv("GIT_COMMITTER_NAME=Ada Human")
+		c, err := rp.Commit(ctx, "HEAD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, class := InferAuthor(c)
+		if class != tt.class || a.Kind != tt.kind {
+			t.Errorf("%s: %v %s, want a %s and %s", tt.reason, a, class, tt.kind, tt.class)
+		}
 	}
 }
