@@ -140,4 +140,3 @@ func git(ctx context.Context, dir string, args ...string) (string, error) {
 	}
 	return string(out), nil
 }
-
