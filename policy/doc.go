@@ -67,6 +67,16 @@
 // goes with signed: true; alone it is an error. A verifier that does not
 // have the commit fails rather than guess.
 //
+// # Reviews
+//
+// require.review asks, for every commit with AI or mixed lines in a file a
+// rule's patterns match ([Policy.NeedsReview]), for an approving review of
+// that file by a key that may sign reviews. A review covers only the paths
+// it names ([ReviewCovers]: files, directories, patterns; none named means
+// the whole commit), so a review of docs/README.md does not satisfy a rule
+// on security/**. A rejection revokes its signer's approvals of the files
+// it covers, wherever it stands in the note ([Reviewed]).
+//
 // # Paths
 //
 // Review rules name files by patterns, matched by [Match]: path.Match for
