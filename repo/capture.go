@@ -94,6 +94,9 @@ func (r *Repo) Checkpoint(ctx context.Context, opts CheckpointOptions) (*Checkpo
 		return nil, err
 	}
 	defer unlock()
+	if state.Base == "" {
+		state.Base = r.headID(ctx)
+	}
 	paths, err := r.checkpointPaths(ctx, state, opts.Paths)
 	if err != nil {
 		return nil, err

@@ -552,3 +552,63 @@ func TestRecallNeedsTheRunBack(t *testing.T) {
 		t.Errorf("after the undo only the person's new line is added: %+v", c)
 	}
 }
+
+// TestFailedStampLosesNothing mounts a stamp that did not run (hooks off)
+// followed by a second commit: the capture of the first commit, 3 lines
+// by the person and 3 by the model, must still be its record, whether the
+// retry names the first commit or the next stamp of HEAD catches it up.
+func TestFailedStampLosesNothing(t *testing.T) {
+	for _, retry := range []string{"stamp the first commit", "stamp HEAD"} {
+		t.Run(retry, func(t *testing.T) {
+			ctx := context.Background()
+			g := gittest.New(t)
+			g.Write("base.txt", "base\n")
+			g.Commit("initial", "")
+			rp := openRepo(t, g.Dir)
+			person := provenance.Author{Kind: provenance.Person, Name: "Ada Human", Email: "ada@example.com"}
+			g.Write("a.txt", "h1\nh2\nh3\n")
+			if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: person}); err != nil {
+				t.Fatal(err)
+			}
+			g.Write("a.txt", "h1\nh2\nh3\nm1\nm2\nm3\n")
+			if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel}); err != nil {
+				t.Fatal(err)
+			}
+			// The commit is made and its stamp never runs.
+			g.Git("add", "a.txt")
+			g.Git("commit", "-q", "-m", "first\n\nCo-Authored-By: Claude Opus 4.5 <noreply@anthropic.com>")
+			first := strings.TrimSpace(g.Git("rev-parse", "HEAD"))
+			// A second commit, by the person, before anyone retries.
+			g.Write("b.txt", "later\n")
+			g.Git("add", "b.txt")
+			g.Git("commit", "-q", "-m", "second")
+			if retry == "stamp the first commit" {
+				res, err := rp.Stamp(ctx, first, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c := res.Record.Count(); c.Human != 3 || c.AI != 3 || res.Record.Method != provenance.MethodCapture {
+					t.Errorf("retry of the first commit: %+v, method %s", c, res.Record.Method)
+				}
+			}
+			head, err := rp.Stamp(ctx, "HEAD", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := head.Record.Count(); c.Human != 1 || c.AI != 0 {
+				t.Errorf("second commit: %+v", c)
+			}
+			rec, _, err := rp.storedRecord(ctx, first)
+			if err != nil || rec == nil {
+				t.Fatalf("the first commit has no record: %v", err)
+			}
+			want := map[int]string{1: "human:Ada Human", 2: "human:Ada Human", 3: "human:Ada Human", 4: "ai:" + testModel.ModelID, 5: "ai:" + testModel.ModelID, 6: "ai:" + testModel.ModelID}
+			if diff := cmp.Diff(want, lineTruth(rec, "a.txt")); diff != "" {
+				t.Errorf("first commit (-want +got)\n%s", diff)
+			}
+			if p, _ := rp.Pending(ctx); len(p) != 0 {
+				t.Errorf("pending after both commits are stamped: %v", p)
+			}
+		})
+	}
+}

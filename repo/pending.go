@@ -27,7 +27,10 @@ import (
 const pendingVersion = 1
 
 type pendingState struct {
-	Version int                     `json:"version"`
+	Version int `json:"version"`
+	// Base is the commit HEAD was at when this capture began, or when it
+	// was last stamped: commits after it were made from this capture.
+	Base    string                  `json:"base,omitempty"`
 	Authors []provenance.Author     `json:"authors"`
 	Files   map[string]*pendingFile `json:"files"`
 }

@@ -79,6 +79,13 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 	}
 	defer unlock()
 	usePending := st != nil
+	caught := false
+	if usePending {
+		// Commits whose stamp failed come first (catchup.go).
+		if caught, err = r.catchUp(ctx, c, st, state, opts); err != nil {
+			return nil, err
+		}
+	}
 	rec, consumed, err := r.recordFor(ctx, c, opts.HeadDiff, state, st)
 	if err != nil {
 		return nil, err
@@ -100,7 +107,10 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 		return nil, err
 	}
 	// Only once the note is stored is the pending attribution let go.
-	if usePending && consumed {
+	if usePending && (consumed || caught || state.Base != c.ID) {
+		if head := r.headID(ctx); head == c.ID {
+			state.Base = c.ID // what is pending now was captured on it
+		}
 		if err := st.save(state); err != nil {
 			return nil, err
 		}
@@ -286,12 +296,17 @@ func (r *Repo) isHead(ctx context.Context, id string) bool {
 // returns an empty state and a nil store. Call unlock when done.
 func (r *Repo) pendingFor(ctx context.Context, commit string) (*store, *pendingState, func(), error) {
 	empty := &pendingState{Files: map[string]*pendingFile{}}
-	if r.git.Bare || r.git.WorkTree == "" || !r.isHead(ctx, commit) {
+	if r.git.Bare || r.git.WorkTree == "" {
 		return nil, empty, func() {}, nil
 	}
 	st, state, unlock, err := r.openPending(ctx)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	// HEAD, or a commit made since the capture began whose stamp failed.
+	if head := r.headID(ctx); head != commit && !r.capturedSince(ctx, state, commit, head) {
+		unlock()
+		return nil, empty, func() {}, nil
 	}
 	return st, state, unlock, nil
 }
