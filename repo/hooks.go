@@ -74,6 +74,38 @@ func (r *Repo) PostCommit(ctx context.Context, opts *StampOptions) (*StampResult
 	return res, "stamped", err
 }
 
+// PostMerge is what the post-merge hook does: stamp the merge commit that
+// `git merge` (or `git pull`) just made. git runs the hook after a
+// fast-forward and after `merge --squash` too: a fast-forward made no
+// commit here (HEAD's record, if any, came with it), and a squash's commit
+// is made later by `git commit`, whose post-commit carries the records.
+// A merge whose conflicts were resolved by hand is committed by `git
+// commit` and stamped by post-commit; git does not run post-merge then.
+func (r *Repo) PostMerge(ctx context.Context, squash bool, opts *StampOptions) (*StampResult, string, error) {
+	if squash {
+		return nil, "merge --squash: the commit that follows carries the records", nil
+	}
+	c, err := r.Commit(ctx, "HEAD")
+	if err != nil {
+		return nil, "", err
+	}
+	if len(c.Parents) < 2 {
+		return nil, "fast-forward: no merge commit to stamp", nil
+	}
+	// The reflog tells a merge made here from a fast-forward onto someone
+	// else's merge commit; without one, ORIG_HEAD (where HEAD was before
+	// the merge) being the first parent does.
+	if reflog := r.reflogHead(1); len(reflog) > 0 {
+		if !strings.Contains(reflog[0], ": Merge made by ") {
+			return nil, "no merge commit was made here: nothing to stamp", nil
+		}
+	} else if orig, err := r.git.ResolveCommit(ctx, "ORIG_HEAD"); err != nil || orig != c.Parents[0] {
+		return nil, "no merge commit was made here: nothing to stamp", nil
+	}
+	res, err := r.Stamp(ctx, c.ID, opts)
+	return res, "stamped merge", err
+}
+
 var (
 	cherryPicked   = regexp.MustCompile(`(?m)^\(cherry picked from commit ([0-9a-f]{40,64})\)$`)
 	squashedCommit = regexp.MustCompile(`(?m)^commit ([0-9a-f]{40,64})$`)

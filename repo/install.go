@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -31,10 +32,26 @@ type InitOptions struct {
 	NoAssistedBy bool
 }
 
-// InitResult says what Init did to each hook.
+// InitResult says what Init did to each hook and each remote.
 type InitResult struct {
 	HooksDir string
 	Hooks    map[string]string // hook name: "installed", "updated", "chained <file>"
+	// Remotes says, per remote, whether the fetch refspec of its notes
+	// mirror was "added" or was "present" already.
+	Remotes map[string]string
+}
+
+// HookNames are the hooks Init installs, in the order it reports them.
+var HookNames = []string{"post-commit", "post-merge", "post-rewrite", "prepare-commit-msg"}
+
+// NotesFetchRefspec is the fetch refspec Init adds to a remote, so that a
+// plain `git fetch` or `git pull` brings its notes too. It fetches into the
+// remote's mirror ([RemoteNotesRef]), never into [NotesRef]: a fetch must
+// be forced to follow a remote that was rewritten, and a forced fetch
+// straight into our own notes would drop every local envelope the remote
+// lacks. `hallmark sync` merges the mirror into NotesRef by union.
+func NotesFetchRefspec(remote string) string {
+	return "+" + NotesRef + ":" + RemoteNotesRef(remote)
 }
 
 // hookScripts are what each hook does after running the hook it chains.
@@ -47,6 +64,12 @@ var hookScripts = map[string]string{
 if [ -d "$gd/rebase-merge" ] || [ -d "$gd/rebase-apply" ]; then exit 0; fi
 ` + HeadDiffCommand() + ` 2>/dev/null | "$HALLMARK" hook post-commit --head-diff || echo "hallmark: post-commit stamp failed; run 'hallmark stamp' to retry" >&2`,
 	"post-rewrite": `"$HALLMARK" hook post-rewrite "$1" <"$input" || echo "hallmark: carrying records failed; run 'hallmark carry' to retry" >&2`,
+	// git runs post-merge after every merge it completes, a fast-forward
+	// and a squash included; only a merge commit it made itself is stamped
+	// (a squash's commit is made later, and post-commit carries into it).
+	"post-merge": `[ "$1" = 1 ] && exit 0
+git rev-parse -q --verify HEAD^2 >/dev/null || exit 0
+"$HALLMARK" hook post-merge "$1" || echo "hallmark: stamping the merge failed; run 'hallmark stamp' to retry" >&2`,
 	// Without a merge message to look at (MERGE_MSG) or captured lines
 	// there is nothing to do. When the index holds every captured file
 	// exactly as captured (the usual case), the trailers hallmark computed
@@ -120,7 +143,7 @@ func (r *Repo) Init(ctx context.Context, opts *InitOptions) (*InitResult, error)
 		bin = "hallmark"
 	}
 	res := &InitResult{HooksDir: dir, Hooks: map[string]string{}}
-	for _, name := range []string{"post-commit", "post-rewrite", "prepare-commit-msg"} {
+	for _, name := range HookNames {
 		path := filepath.Join(dir, name)
 		action := "installed"
 		old, err := os.ReadFile(path)
@@ -154,7 +177,32 @@ func (r *Repo) Init(ctx context.Context, opts *InitOptions) (*InitResult, error)
 	if _, err := r.git.Output(ctx, "config", "hallmark.assistedBy", flag); err != nil {
 		return nil, err
 	}
+	if res.Remotes, err = r.addNotesRefspecs(ctx); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// addNotesRefspecs adds NotesFetchRefspec to every remote that lacks it.
+func (r *Repo) addNotesRefspecs(ctx context.Context) (map[string]string, error) {
+	out, err := r.git.Output(ctx, "remote")
+	if err != nil {
+		return nil, fmt.Errorf("repo: list remotes: %w", err)
+	}
+	done := map[string]string{}
+	for _, remote := range strings.Fields(string(out)) {
+		spec := NotesFetchRefspec(remote)
+		have, _ := r.git.Output(ctx, "config", "--get-all", "remote."+remote+".fetch")
+		if slices.Contains(strings.Split(string(have), "\n"), spec) {
+			done[remote] = "present"
+			continue
+		}
+		if _, err := r.git.Output(ctx, "config", "--add", "remote."+remote+".fetch", spec); err != nil {
+			return nil, fmt.Errorf("repo: add the notes refspec to %s: %w", remote, err)
+		}
+		done[remote] = "added"
+	}
+	return done, nil
 }
 
 func hookScript(name, bin string) string {

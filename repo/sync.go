@@ -193,3 +193,30 @@ func isRejected(err error) bool {
 	}
 	return false
 }
+
+// UnmergedRemoteNotes lists the remotes whose notes were fetched (into
+// their mirror, [RemoteNotesRef], by `git fetch` with the refspec Init
+// adds, or by an earlier sync) but are not merged into NotesRef. Readers
+// (verify, report, blame) read NotesRef alone: what a fetch brought counts
+// once `hallmark sync` merged it, and these are the remotes to name.
+func (r *Repo) UnmergedRemoteNotes(ctx context.Context) ([]string, error) {
+	const prefix = "refs/notes/hallmark-remotes/"
+	out, err := r.git.Output(ctx, "for-each-ref", "--format=%(refname)", prefix)
+	if err != nil {
+		return nil, err
+	}
+	ours, err := r.notesTip(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, ref := range strings.Fields(string(out)) {
+		if ours != "" {
+			if _, err := r.git.Output(ctx, "merge-base", "--is-ancestor", ref, ours); err == nil {
+				continue
+			}
+		}
+		names = append(names, strings.TrimPrefix(ref, prefix))
+	}
+	return names, nil
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -246,15 +248,22 @@ func newInit() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Install the git hooks that stamp commits and carry records through rewrites",
-		Long: `Install three hooks, idempotently, honouring core.hooksPath; an existing
+		Long: `Install four hooks, idempotently, honouring core.hooksPath; an existing
 hook that is not hallmark's is kept and run first:
 
   post-commit         stamp the new commit (or carry records into a cherry-pick
                       or a merge --squash)
+  post-merge          stamp the merge commit a plain git merge or git pull made
   post-rewrite        carry records through commit --amend and rebase
   prepare-commit-msg  add "Assisted-by: AGENT:MODEL" when model-written lines
                       are being committed (--no-assisted-by, or git config
                       hallmark.assistedBy false, turns it off)
+
+Every remote gets a fetch refspec for its hallmark notes, so that git fetch
+and git pull bring them: into refs/notes/hallmark-remotes/REMOTE, a mirror
+of the remote, never into your own refs/notes/hallmark (a forced fetch there
+would drop your envelopes that the remote lacks). 'hallmark sync' merges the
+mirror into your notes by union. Run init again after adding a remote.
 
 The hooks are short shell scripts: what needs no hallmark (nothing captured,
 a rebase in progress, trailers computed ahead) is done by git alone, and what
@@ -280,8 +289,12 @@ safe by other means).`,
 			if err != nil {
 				return err
 			}
-			for _, h := range []string{"post-commit", "post-rewrite", "prepare-commit-msg"} {
+			for _, h := range repo.HookNames {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", filepath.Join(res.HooksDir, h), res.Hooks[h])
+			}
+			remotes := slices.Sorted(maps.Keys(res.Remotes))
+			for _, rm := range remotes {
+				fmt.Fprintf(cmd.OutOrStdout(), "remote %s: notes fetch refspec %s (%s)\n", rm, repo.NotesFetchRefspec(rm), res.Remotes[rm])
 			}
 			return nil
 		},
@@ -395,6 +408,25 @@ func newHook() *cobra.Command {
 			defer r.Close()
 			_, err = r.PostRewrite(cmd.Context(), args[0], cmd.InOrStdin(), signerFor(cmd, r))
 			return err
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:  "post-merge SQUASH",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := repo.Open(cmd.Context(), ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			res, what, err := r.PostMerge(cmd.Context(), args[0] == "1", signerFor(cmd, r))
+			if err != nil {
+				return err
+			}
+			if res != nil {
+				printStamp(cmd, res, what)
+			}
+			return nil
 		},
 	})
 	var stagedIDs bool

@@ -106,6 +106,7 @@ or "unknown".
 				return err
 			}
 			defer r.Close()
+			warnUnmergedNotes(cmd, r)
 			ring, err := keyringFor(r, &af)
 			if err != nil {
 				return err
@@ -253,6 +254,7 @@ and tool, and the evidence (signed, unsigned, inferred, none).
 				return err
 			}
 			defer r.Close()
+			warnUnmergedNotes(cmd, r)
 			ring, err := keyringFor(r, &af)
 			if err != nil {
 				return err

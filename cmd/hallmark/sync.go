@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/hallmark-dev/hallmark/repo"
@@ -90,4 +91,21 @@ func commits(n int) string {
 		return "1 commit"
 	}
 	return fmt.Sprintf("%d commits", n)
+}
+
+// warnUnmergedNotes says on standard error which remotes have notes that
+// were fetched but not merged, so a reader knows it sees less than it
+// could; the answer itself is unchanged.
+func warnUnmergedNotes(cmd *cobra.Command, r *repo.Repo) {
+	names, err := r.UnmergedRemoteNotes(cmd.Context())
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		run := "'hallmark sync " + n + "'"
+		if strings.HasPrefix(n, "url-") { // a remote given by URL: its mirror is named by the URL's hash
+			run = "'hallmark sync URL' with that remote's URL"
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: remote %s has hallmark notes that are not merged here: run %s\n", n, run)
+	}
 }
