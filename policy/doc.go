@@ -83,5 +83,8 @@
 // each slash-separated segment, "**" for any number of directories, and a
 // pattern without a slash for the base name anywhere. Matching takes time
 // linear in the product of the pattern's and the path's segments, and
-// works on a name's bytes as git stores them, valid UTF-8 or not.
+// works on a name's bytes as git stores them, valid UTF-8 or not. A policy
+// file itself must be UTF-8 (YAML's "\xff" is the character U+00FF, not
+// the byte), so a rule reaches a name that is not UTF-8 through a
+// directory or a wildcard: "*" and "?" take a stray byte as one character.
 package policy
