@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -100,6 +102,9 @@ func WriteBundle(ctx context.Context, r *repo.Repo, moduleDir string, signer sig
 	if err != nil {
 		return "", fmt.Errorf("analysis: %s is not a module root: %w", moduleDir, err)
 	}
+	if err := checkBundleTarget(moduleDir); err != nil {
+		return "", err
+	}
 	modPath := modfile.ModulePath(gomod)
 	if modPath == "" {
 		return "", fmt.Errorf("analysis: %s/go.mod has no module path", moduleDir)
@@ -184,11 +189,72 @@ func WriteBundle(ctx context.Context, r *repo.Repo, moduleDir string, signer sig
 	if err != nil {
 		return "", err
 	}
-	out := filepath.Join(moduleDir, filepath.FromSlash(BundlePath))
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+	return writeBundleFile(moduleDir, append(b.Bytes(), '\n'))
+}
+
+// ErrSymlink: the bundle's directory or file is a symbolic link. A module
+// can commit `.hallmark` as a link to anywhere (a user's ~/.ssh, say), and
+// the bundle is written where release tooling runs: it is never written
+// through a link.
+var ErrSymlink = errors.New("analysis: refusing to write the bundle through a symbolic link")
+
+func bundleTarget(moduleDir string) (dir, file string) {
+	return filepath.Join(moduleDir, filepath.FromSlash(path.Dir(BundlePath))), filepath.Join(moduleDir, filepath.FromSlash(BundlePath))
+}
+
+// checkBundleTarget fails when the bundle's directory or file, where they
+// exist, is a link or not what it should be.
+func checkBundleTarget(moduleDir string) error {
+	dir, out := bundleTarget(moduleDir)
+	if st, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	} else if st.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("%w: %s", ErrSymlink, dir)
+	} else if !st.IsDir() {
+		return fmt.Errorf("analysis: %s is not a directory", dir)
+	}
+	if st, err := os.Lstat(out); err == nil && !st.Mode().IsRegular() {
+		if st.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%w: %s", ErrSymlink, out)
+		}
+		return fmt.Errorf("analysis: %s is not a regular file", out)
+	}
+	return nil
+}
+
+// writeBundleFile writes content as the module's BundlePath: the directory
+// is made if need be, and neither it nor the file may be a link. The file
+// is written beside its place and renamed into it, so that even a link
+// planted meanwhile is replaced, never followed.
+func writeBundleFile(moduleDir string, content []byte) (string, error) {
+	dir, out := bundleTarget(moduleDir)
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return "", fmt.Errorf("analysis: make %s: %w", dir, err)
+	}
+	if err := checkBundleTarget(moduleDir); err != nil {
 		return "", err
 	}
-	return out, os.WriteFile(out, append(b.Bytes(), '\n'), 0o644)
+	tmp, err := os.CreateTemp(dir, ".bundle-*.json")
+	if err != nil {
+		return "", err
+	}
+	_, werr := tmp.Write(content)
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp.Name(), 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), out)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return "", werr
+	}
+	return out, nil
 }
 
 // VerifyBundle checks the bundle of the module at dir (a module cache
