@@ -67,10 +67,10 @@ func TestBufferMatchesDiskCheckpoints(t *testing.T) {
 	ctx := context.Background()
 	start := "package a\n\nfunc A() {\n}\n"
 	steps := []Edit{
-		{StartLine: 3, StartCol: 1, EndLine: 3, EndCol: 1, Text: "\n\n// B is typed by Ada.\nfunc B() {}"},         // the person types
+		{StartLine: 3, StartCol: 1, EndLine: 3, EndCol: 1, Text: "\n\n// B is typed by Ada.\nfunc B() {}"},             // the person types
 		{StartLine: 2, StartCol: 10, EndLine: 2, EndCol: 10, Text: "\n\tx := 1\n\ty := 2\n\treturn", Author: bufModel}, // a completion, accepted
 		{StartLine: 4, StartCol: 1, EndLine: 4, EndCol: 7, Text: "answer := 42"},                                       // the person edits the model's line
-		{StartLine: 5, StartCol: 7, EndLine: 5, EndCol: 7, Text: " // done", Author: bufModel},                        // the model again
+		{StartLine: 5, StartCol: 7, EndLine: 5, EndCol: 7, Text: " // done", Author: bufModel},                         // the model again
 	}
 	records := map[string]map[int]string{}
 	for _, way := range []string{"buffer", "disk"} {
