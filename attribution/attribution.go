@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/internal/diff"
 	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/provenance"
@@ -38,6 +39,8 @@ type Options struct {
 	Paths []string // limit to these paths (files or directories, or globs)
 	// Keyring holds the keys whose signatures make evidence "signed".
 	Keyring *attest.Keyring
+	// Policy limits what each key may sign, as in verification.
+	Policy *policy.Policy
 	// NoCache computes everything afresh and writes no cache.
 	NoCache bool
 	// Progress is called as commits are replayed.
@@ -54,6 +57,7 @@ type Analysis struct {
 	r                  *repo.Repo
 	ctx                context.Context
 	keyring            *attest.Keyring
+	policy             *policy.Policy
 	noted              map[string]string
 	paths              []string
 	Binary             []string   // binary files of the tree, not counted as lines
@@ -103,7 +107,7 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 	if err != nil {
 		return nil, err
 	}
-	a := &Analysis{Rev: rev, Commit: c.ID, Since: since, r: r, ctx: ctx, keyring: opts.Keyring, attrs: map[int32]*commitAttr{}, paths: opts.Paths}
+	a := &Analysis{Rev: rev, Commit: c.ID, Since: since, r: r, ctx: ctx, keyring: opts.Keyring, policy: opts.Policy, attrs: map[int32]*commitAttr{}, paths: opts.Paths}
 	if a.noted, err = r.NotedCommits(ctx); err != nil {
 		return nil, err
 	}
@@ -243,35 +247,23 @@ func (a *Analysis) attrOf(ci int32) *commitAttr {
 	return at
 }
 
-// recordOf finds the best record in a commit's note: one whose signature
-// verifies against the keyring, else one without.
+// recordOf finds the best record in a commit's note: the one verify
+// accepts (repo.TrustedRecord: the same decision, keys' rights and
+// derivations included), else one without a signature.
 func (a *Analysis) recordOf(id string) (*provenance.Record, Evidence) {
+	if a.keyring.Len() > 0 {
+		if rec, _, err := a.r.TrustedRecord(a.ctx, id, &repo.Trust{Keyring: a.keyring, Policy: a.policy}); err == nil && rec != nil {
+			return rec, Signed
+		}
+	}
 	lines, err := a.r.Note(a.ctx, id)
 	if err != nil {
 		return nil, ""
 	}
-	var unsigned *provenance.Record
-	var raw []byte
 	for _, l := range lines {
-		if a.keyring.Len() > 0 {
-			if raw == nil {
-				if c, err := a.r.Commit(a.ctx, id); err == nil {
-					raw = c.Raw
-				}
-			}
-			res, err := attest.Verify(l, &attest.VerifyOptions{Keyring: a.keyring, Commit: id, CommitObject: raw})
-			if err == nil {
-				return res.Record, Signed
-			}
+		if rec, err := attest.ReadUnverified(l); err == nil && rec.Commit == id {
+			return rec, Unsigned
 		}
-		if unsigned == nil {
-			if rec, err := attest.ReadUnverified(l); err == nil && rec.Commit == id {
-				unsigned = rec
-			}
-		}
-	}
-	if unsigned != nil {
-		return unsigned, Unsigned
 	}
 	return nil, ""
 }

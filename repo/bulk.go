@@ -72,7 +72,7 @@ func (r *Repo) recordFrom(c *git.Commit, files []git.FileDiff, b *git.Batch) (*p
 		}
 		sum := sha256.Sum256(data)
 		pf := provenance.File{Path: f.Path, Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
-		if !f.Binary {
+		if !f.Binary && !isBinary(data) {
 			pf.Lines = len(diff.Lines(data))
 			for _, n := range f.Added {
 				if k := len(pf.Spans); k > 0 && pf.Spans[k-1].End == n-1 {

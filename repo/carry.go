@@ -11,39 +11,100 @@ import (
 	"github.com/hallmark-dev/hallmark/provenance"
 )
 
-// sourceFile is one attributed file of a source commit.
-type sourceFile struct {
-	lines   []string
-	attrs   []attr // per line; author -1: not attributed by this source
-	authors []provenance.Author
+// carryTrust is whose records a carry takes its sources from: the
+// trust given, else the signer's own key (a person rebasing their own
+// commits), else none (an unsigned carry, from whatever records are
+// there: its result verifies as unsigned at best).
+func (r *Repo) carryTrust(opts *StampOptions) (*Trust, error) {
+	if opts.Trust != nil {
+		return opts.Trust, nil
+	}
+	if opts.Signer == nil {
+		return nil, nil
+	}
+	pub, err := opts.Signer.PublicKey()
+	if err != nil {
+		return nil, err
+	}
+	ring, err := attest.NewKeyring(attest.TrustedKey{Name: "self", Key: pub})
+	if err != nil {
+		return nil, err
+	}
+	return &Trust{Keyring: ring}, nil
 }
 
-// sourceRecord loads what a source commit says about its files: its stored
-// record if it has one (returning its digest), else the record its
-// conventions give.
-func (r *Repo) sourceRecord(ctx context.Context, commit string) (*provenance.Record, string, error) {
-	rec, _, err := r.storedRecord(ctx, commit)
+// loadSource resolves one source commit of a carry: the record to carry
+// from (one signed by a trusted key allowed to sign it, when there is a
+// trust), and adds to ev what a verifier will need once the commit is
+// gone. It returns nil when the commit has no usable record.
+func (r *Repo) loadSource(ctx context.Context, sid string, trust *Trust, ev *carryEvidence) (*carrySource, error) {
+	c, err := r.Commit(ctx, sid)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	if rec != nil {
-		d, err := rec.Digest()
-		return rec, d, err
+	lines, err := r.Note(ctx, sid)
+	if err != nil {
+		return nil, err
 	}
-	rec, err = r.Record(ctx, commit)
-	return rec, "", err
+	var rec *provenance.Record
+	var line []byte
+	if trust != nil {
+		s := scanNote(lines, sid, c.Raw, trust)
+		for _, sr := range s.records {
+			if rec != nil && !sameAttribution(rec, sr.rec) {
+				return nil, fmt.Errorf("%w: %s has trusted records that disagree; resolve that before carrying from it", ErrConflict, short(sid))
+			}
+			if rec == nil {
+				rec, line = sr.rec, lines[sr.line-1]
+			}
+		}
+	} else {
+		for _, l := range lines {
+			if x, err := attest.ReadUnverified(l); err == nil && x.Commit == sid {
+				rec, line = x, l
+				break
+			}
+		}
+	}
+	if rec == nil {
+		return nil, nil
+	}
+	digest, err := rec.Digest()
+	if err != nil {
+		return nil, err
+	}
+	ev.addSource(evidenceSource{Commit: sid, Object: c.Raw, Envelope: line})
+	// A carried source's own evidence travels on, for the chain behind it.
+	for _, l := range lines {
+		if isEvidence(l) {
+			if sev, err := parseEvidence(l); err == nil && sev.Commit == sid {
+				for _, s := range sev.Sources {
+					ev.addSource(s)
+				}
+			}
+		}
+	}
+	return newCarrySource(c, digest, rec, func(f provenance.File) ([]byte, error) {
+		data, err := r.ReadFile(ctx, sid, f.Path)
+		if err == nil {
+			ev.addBlob(data)
+		}
+		return data, err
+	})
 }
 
 // Carry builds and stores the record of target from the records of the
 // commits it was made from (an amend, a rebase, a squash, a cherry-pick, a
-// squash-merge on a server). Each line target adds takes the attribution
-// of the source line it is an unchanged copy of, later sources first;
-// lines found in no source fall back to target's own conventions. For the
-// commit at HEAD, captured pending attribution comes first of all.
+// squash-merge on a server). Each line target adds that is an unchanged
+// copy of a line a source attributes takes that attribution (the newest
+// source first); the other lines are new in target and take what was
+// captured for them, else target's own conventions.
 //
-// The carried record names the stored records it derives from by digest,
-// so that a verifier can walk back to the original signatures, and it is
-// signed by whoever carries it.
+// The carried record names the records it derives from by digest, and
+// the note keeps beside it the evidence a verifier needs to do the carry
+// again once the sources are gone: their envelopes, commit objects and
+// attributed files. Sources are taken only from records signed by a key
+// of opts.Trust allowed to sign them (by default the signer's own key).
 func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts *StampOptions) (*StampResult, error) {
 	if opts == nil {
 		opts = &StampOptions{}
@@ -63,9 +124,12 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 	if err != nil {
 		return nil, err
 	}
-	// What each source says, file by file.
-	files := map[string][]sourceFile{}
-	var refs []provenance.Ref
+	trust, err := r.carryTrust(opts)
+	if err != nil {
+		return nil, err
+	}
+	ev := &carryEvidence{Version: 1, Commit: tc.ID}
+	var srcs []*carrySource
 	for _, s := range sources {
 		sid, err := r.git.ResolveCommit(ctx, s)
 		if err != nil {
@@ -74,39 +138,15 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 		if sid == tc.ID {
 			continue
 		}
-		srec, digest, err := r.sourceRecord(ctx, sid)
+		cs, err := r.loadSource(ctx, sid, trust, ev)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("repo: carry from %s: %w", short(sid), err)
 		}
-		if digest != "" {
-			refs = append(refs, provenance.Ref{Digest: digest, Commit: sid})
-		}
-		for _, f := range srec.Files {
-			if len(f.Spans) == 0 {
-				continue
-			}
-			data, err := r.ReadFile(ctx, sid, f.Path)
-			if err != nil {
-				return nil, fmt.Errorf("repo: carry from %s: %w", sid, err)
-			}
-			lines := diff.Lines(data)
-			sf := sourceFile{lines: lines, attrs: make([]attr, len(lines)), authors: srec.Authors}
-			for i := range sf.attrs {
-				sf.attrs[i] = baseAttr
-			}
-			for _, sp := range f.Spans {
-				for n := sp.Start; n <= sp.End && n <= len(lines); n++ {
-					sf.attrs[n-1] = attr{sp.Author, sp.Class}
-				}
-			}
-			files[f.Path] = append(files[f.Path], sf)
+		if cs != nil {
+			srcs = append(srcs, cs)
 		}
 	}
-	// Which target lines are captured (they keep their attribution).
-	captured := map[string]map[int]bool{}
-	if consumed {
-		captured = r.capturedLines(ctx, tc.ID, rec, state)
-	}
+	orderSources(srcs)
 	authorIdx := func(a provenance.Author) int {
 		if i := slices.Index(rec.Authors, a); i >= 0 {
 			return i
@@ -117,41 +157,21 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 	carried := 0
 	for fi := range rec.Files {
 		f := &rec.Files[fi]
-		if len(f.Spans) == 0 {
-			continue
-		}
-		cands := files[f.Path]
-		if len(cands) == 0 {
-			// Renamed since: look in every attributed file.
-			for _, c := range files {
-				cands = append(cands, c...)
-			}
-		}
-		if len(cands) == 0 {
+		if len(f.Spans) == 0 || len(srcs) == 0 {
 			continue
 		}
 		data, err := r.ReadFile(ctx, tc.ID, f.Path)
 		if err != nil {
 			return nil, err
 		}
-		tlines := diff.Lines(data)
-		maps := make([][]int, len(cands))
-		for i, c := range cands {
-			maps[i] = diff.Map(c.lines, tlines)
-		}
+		attrs := carriedAttrs(srcs, f.Path, diff.Lines(data))
 		var spans []provenance.Span
 		for _, sp := range f.Spans {
 			for n := sp.Start; n <= sp.End; n++ {
 				a, class := sp.Author, sp.Class
-				if !captured[f.Path][n] {
-					for i := len(cands) - 1; i >= 0; i-- {
-						if j := maps[i][n-1]; j >= 0 && cands[i].attrs[j].author >= 0 {
-							src := cands[i].attrs[j]
-							a, class = authorIdx(cands[i].authors[src.author]), src.class
-							carried++
-							break
-						}
-					}
+				if src := attrs[n-1]; src != nil {
+					a, class = authorIdx(src.author), src.class
+					carried++
 				}
 				if k := len(spans); k > 0 && spans[k-1].End == n-1 && spans[k-1].Author == a && spans[k-1].Class == class {
 					spans[k-1].End = n
@@ -161,6 +181,10 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 			}
 		}
 		f.Spans = spans
+	}
+	var refs []provenance.Ref
+	for _, s := range srcs {
+		refs = append(refs, provenance.Ref{Digest: s.digest, Commit: s.commit.ID})
 	}
 	rec.DerivedFrom = refs
 	if carried > 0 || len(refs) > 0 {
@@ -180,7 +204,13 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 			return &StampResult{Record: prev, Signed: prevSigned, Existing: true}, nil
 		}
 	}
-	res, err := r.store(ctx, tc.ID, tc.Raw, rec, opts.Signer, fmt.Sprintf("carried from %d commits", len(sources)))
+	var extra [][]byte
+	if len(refs) > 0 {
+		if b, err := ev.encode(); err == nil {
+			extra = append(extra, b)
+		}
+	}
+	res, err := r.storeWith(ctx, tc.ID, tc.Raw, rec, opts.Signer, fmt.Sprintf("carried from %d commits", len(sources)), extra)
 	if err != nil {
 		return nil, err
 	}
@@ -192,35 +222,13 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 	return res, nil
 }
 
-// capturedLines returns the lines of rec that came from capture: those
-// whose author is not the commit's conventions default. buildRecord marks
-// the record's method; here we recompute per line from the pending state
-// as it was before the commit consumed it.
-func (r *Repo) capturedLines(ctx context.Context, commit string, rec *provenance.Record, state *pendingState) map[string]map[int]bool {
-	out := map[string]map[int]bool{}
-	c, err := r.Commit(ctx, commit)
-	if err != nil {
-		return out
-	}
-	def, defClass := InferAuthor(c)
-	for _, f := range rec.Files {
-		for _, sp := range f.Spans {
-			if rec.Authors[sp.Author] == def && sp.Class == defClass {
-				continue
-			}
-			if out[f.Path] == nil {
-				out[f.Path] = map[int]bool{}
-			}
-			for n := sp.Start; n <= sp.End; n++ {
-				out[f.Path][n] = true
-			}
-		}
-	}
-	return out
-}
-
 // store signs (or not) a record and adds it to the commit's note.
 func (r *Repo) store(ctx context.Context, commit string, object []byte, rec *provenance.Record, signer attestSigner, what string) (*StampResult, error) {
+	return r.storeWith(ctx, commit, object, rec, signer, what, nil)
+}
+
+// storeWith is store with more lines for the note (a carry's evidence).
+func (r *Repo) storeWith(ctx context.Context, commit string, object []byte, rec *provenance.Record, signer attestSigner, what string, extra [][]byte) (*StampResult, error) {
 	var line []byte
 	signed := signer != nil
 	if signed {
@@ -247,7 +255,7 @@ func (r *Repo) store(ctx context.Context, commit string, object []byte, rec *pro
 	}
 	msg := fmt.Sprintf("hallmark: %s %s (%s, %s)\n\n%d lines: %d ai, %d mixed, %d human, %d unknown.\n",
 		what, commit[:12], how, rec.Method, count.Total(), count.AI, count.Mixed, count.Human, count.Unknown)
-	if err := r.AddNote(ctx, commit, [][]byte{line}, msg); err != nil {
+	if err := r.AddNote(ctx, commit, append([][]byte{line}, extra...), msg); err != nil {
 		return nil, err
 	}
 	return &StampResult{Record: rec, Signed: signed}, nil

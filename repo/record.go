@@ -136,7 +136,11 @@ func (r *Repo) Added(ctx context.Context, c *git.Commit) ([]git.FileDiff, error)
 // diffArgs say what a commit adds, file by file, in the form ParseDiff
 // reads. --full-index names each file's new content by its full id, so
 // that it is read by id rather than looked up by path again.
-var diffArgs = []string{"diff-tree", "-p", "-U0", "-M", "--full-index", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"}
+//
+// --text: whether a file is text is hallmark's decision, made on the
+// file's bytes (see isBinary), never the tree's .gitattributes: a `-diff`
+// attribute must not hide a file's lines from its record.
+var diffArgs = []string{"diff-tree", "-p", "-U0", "-M", "--text", "--full-index", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"}
 
 // HeadDiffCommand is the git command line, for a shell, whose output
 // [StampOptions.HeadDiff] takes: the diff of HEAD against its parent,
@@ -160,7 +164,16 @@ func (r *Repo) addedFrom(ctx context.Context, c *git.Commit, pre io.Reader) ([]g
 	if err != nil || strings.TrimSpace(first) != c.ID {
 		return r.Added(ctx, c)
 	}
-	return git.ParseDiff(br)
+	files, err := git.ParseDiff(br)
+	if err != nil {
+		return nil, err
+	}
+	// A hook installed before diffs were taken with --text lets
+	// .gitattributes call a file binary: ask git again.
+	if slices.ContainsFunc(files, func(f git.FileDiff) bool { return f.Binary }) {
+		return r.Added(ctx, c)
+	}
+	return files, nil
 }
 
 // intersect keeps the lines added in both diffs: a merge's own lines.

@@ -25,6 +25,10 @@ type StampOptions struct {
 	// HeadDiff, when set, is the output of [HeadDiffCommand], started
 	// before the stamp: used if it is the diff of the commit stamped.
 	HeadDiff io.Reader
+	// Trust is whose records a carry takes its sources from, and whose
+	// signature makes a commit already stamped. Nil means the signer's
+	// own key.
+	Trust *Trust
 }
 
 // StampResult is what a stamp stored.
@@ -157,7 +161,7 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileD
 		data := contents[i]
 		sum := sha256.Sum256(data)
 		pf := provenance.File{Path: f.Path, Digest: "sha256:" + hex.EncodeToString(sum[:]), Spans: []provenance.Span{}}
-		if f.Binary {
+		if f.Binary || isBinary(data) {
 			rec.Files = append(rec.Files, pf)
 			continue
 		}

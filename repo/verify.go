@@ -2,8 +2,6 @@ package repo
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -22,23 +20,39 @@ import (
 
 // VerifyOptions says what to check a history against.
 type VerifyOptions struct {
-	// Keyring holds the trusted keys. Required.
+	// Keyring holds the trusted keys. Required: without a trusted key,
+	// nothing can be verified.
 	Keyring *attest.Keyring
-	// Policy adds requirements and limits what each key may sign; nil
-	// means every key of the keyring may sign every claim, and nothing
-	// more is required than that what is signed verifies.
+	// Policy limits what each key may sign and adds requirements; nil
+	// means every key of the keyring may sign every claim. It must not
+	// come from the commits being verified (see [Repo.PolicyAt]).
 	Policy *policy.Policy
 	// Range is what `git rev-list` takes: "v1.0..HEAD", or a revision.
 	// Empty means HEAD.
 	Range []string
+	// AllowUnsigned reports commits without a record signed by a trusted
+	// key instead of counting them as violations.
+	AllowUnsigned bool
+	// SignedSince is an adoption point: the commits reachable from its
+	// parents (the history before it) need no trusted record. The
+	// revision itself and every later commit do.
+	SignedSince string
+	// SurvivingLines, when set, counts by class the lines of the range's
+	// end that the range's commits added and that survive there (what
+	// `hallmark report --since BASE` counts); the policy's max_ai_share
+	// is judged on it, so that lines added and deleted again inside the
+	// range cannot dilute the share. Without it, the share is over every
+	// line the range's commits added.
+	SurvivingLines func(ctx context.Context) (provenance.Count, error)
 }
 
 // The status of a commit after verification.
 const (
-	StatusVerified  = "verified"  // a record signed by a trusted key that checks out
-	StatusInvalid   = "invalid"   // a trusted signature over a record that does not match the commit
+	StatusVerified  = "verified"  // a record signed by a trusted key allowed to sign it, consistent with the commit
+	StatusInvalid   = "invalid"   // something in the note is wrong: a bad signature, a key beyond its rights, a record that does not match
+	StatusConflict  = "conflict"  // trusted records that disagree
 	StatusUnsigned  = "unsigned"  // records, but none with a signature
-	StatusUntrusted = "untrusted" // signatures, but none by a trusted key allowed to sign it
+	StatusUntrusted = "untrusted" // signed, but by no trusted key
 	StatusMissing   = "missing"   // no record at all
 )
 
@@ -50,33 +64,59 @@ type CommitVerdict struct {
 	Method    string   `json:"method,omitempty"`
 	Signers   []string `json:"signers,omitempty"`
 	Reviewers []string `json:"reviewers,omitempty"`
+	// Exempt is set for a commit before the policy's adoption point
+	// (SignedSince), or any commit under AllowUnsigned: it needs no
+	// trusted record.
+	Exempt bool `json:"exempt,omitempty"`
 	// ShallowBoundary is set for the oldest commits of a shallow clone,
 	// whose parents are missing: what they added cannot be computed, so
 	// their coverage is not checked (their digests and signatures are).
 	ShallowBoundary bool `json:"shallow_boundary,omitempty"`
 	Tally
-	Problems []string `json:"problems,omitempty"`
+	Problems []Problem `json:"problems"`
+}
+
+// Violation is a problem that makes verification fail.
+type Violation struct {
+	Commit string `json:"commit,omitempty"` // empty for a problem of the whole range
+	Problem
+}
+
+func (v Violation) Error() string {
+	if v.Commit == "" {
+		return v.Message
+	}
+	return short(v.Commit) + ": " + v.Message
 }
 
 // VerifyReport is the verdict on a range.
 type VerifyReport struct {
-	Range      string          `json:"range"`
-	Commits    []CommitVerdict `json:"commits"`
-	Envelopes  int             `json:"envelopes_checked"`
-	Tally                      // over the range, from the best record of each commit
-	Violations []string        `json:"violations"`
-	Pass       bool            `json:"pass"`
+	Range     string          `json:"range"`
+	Commits   []CommitVerdict `json:"commits"`
+	Envelopes int             `json:"envelopes_checked"`
+	Tally                     // over the range, from the best record of each commit
+	// ShareOf says what the AI share in Tally was measured on:
+	// "surviving lines" or "added lines".
+	ShareOf string `json:"share_of"`
+	// Incomplete is set in a shallow clone: the range's oldest commits
+	// have no parents here, so what they added is not known.
+	Incomplete bool        `json:"history_incomplete"`
+	Violations []Violation `json:"violations"`
+	Pass       bool        `json:"pass"`
 }
 
 // maxChain bounds how far derivation chains are walked.
 const maxChain = 32
 
-// Verify checks every commit in the range: a record signed by a trusted
-// key allowed to sign it, about that commit, whose file digests match the
-// commit's files and whose spans cover exactly the lines the commit added;
-// the records it derives from, back to the originals; and the policy's
-// requirements. Reading is bulk: one `git log -p` for the diffs and one
-// `git cat-file --batch` for the objects.
+// Verify checks every commit in the range, and passes only when each has
+// a record that verifies under a trusted key allowed to sign that kind of
+// claim, whose tree, parents, file digests and lines are the commit's,
+// and (for a carried record) that follows from sources that verify in
+// turn; and the policy's requirements hold. A note line whose signature
+// does not verify, two trusted records that disagree, and a trusted key
+// signing beyond its rights are violations whatever else the note holds.
+// Reading is bulk: one `git log -p` for the diffs and one `git cat-file
+// --batch` for the objects, files read by blob id.
 func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, error) {
 	if opts == nil || opts.Keyring.Len() == 0 {
 		return nil, attest.ErrNoKeys
@@ -103,13 +143,18 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 	if err != nil {
 		return nil, err
 	}
-	v := &verifier{r: r, ctx: ctx, opts: opts, noted: noted, batch: b, shallow: map[string]bool{}}
+	v := &verifier{r: r, ctx: ctx, opts: opts, trust: &Trust{Keyring: opts.Keyring, Policy: opts.Policy}, noted: noted, batch: b, shallow: map[string]bool{}}
 	if data, err := os.ReadFile(filepath.Join(r.git.GitDir, "shallow")); err == nil {
 		for _, id := range strings.Fields(string(data)) {
 			v.shallow[id] = true
 		}
 	}
-	rep := &VerifyReport{Range: strings.Join(rng, " ")}
+	if opts.SignedSince != "" {
+		if v.exempt, err = r.before(ctx, opts.SignedSince); err != nil {
+			return nil, err
+		}
+	}
+	rep := &VerifyReport{Range: strings.Join(rng, " "), Violations: []Violation{}}
 	// A pipeline over two cores: `git log -p` streams the range's diffs,
 	// one goroutine reads what each commit needs (its note, the files it
 	// changed) through cat-file, and workers verify signatures.
@@ -123,7 +168,7 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 	var readErr error
 	go func() {
 		defer close(jobs)
-		readErr = r.streamLog(ctx, rng, func(i int, c *git.Commit, files []git.FileDiff) error {
+		readErr = r.streamLog(ctx, append([]string{"--text", "--full-index"}, rng...), func(i int, c *git.Commit, files []git.FileDiff) error {
 			j, err := v.fetch(i, c, files)
 			if err != nil {
 				return err
@@ -164,22 +209,53 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 		total.Human += res.count.Human
 		total.Unknown += res.count.Unknown
 		rep.Commits = append(rep.Commits, res.cv)
+		rep.Incomplete = rep.Incomplete || res.cv.ShallowBoundary
 	}
 	rep.Envelopes = int(v.envelopes.Load())
+	rep.ShareOf = "added lines"
+	if opts.SurvivingLines != nil && len(all) > 0 {
+		if total, err = opts.SurvivingLines(ctx); err != nil {
+			return nil, err
+		}
+		rep.ShareOf = "surviving lines"
+	}
 	rep.Tally = NewTally(total)
 	rep.Violations = v.violations(rep)
 	rep.Pass = len(rep.Violations) == 0
 	return rep, nil
 }
 
+// before returns the commits reachable from rev's parents: the history
+// before an adoption point.
+func (r *Repo) before(ctx context.Context, rev string) (map[string]bool, error) {
+	c, err := r.Commit(ctx, rev)
+	if err != nil {
+		return nil, fmt.Errorf("repo: signed_since %q: %w", rev, err)
+	}
+	out := map[string]bool{}
+	if len(c.Parents) == 0 {
+		return out, nil
+	}
+	ids, err := r.git.RevList(ctx, c.Parents...)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
 type verifier struct {
 	r         *Repo
 	ctx       context.Context
 	opts      *VerifyOptions
+	trust     *Trust
 	noted     map[string]string
 	batch     *git.Batch
 	envelopes atomic.Int64
 	shallow   map[string]bool
+	exempt    map[string]bool
 }
 
 // verifyJob is what one commit's verification needs, read ahead.
@@ -192,213 +268,225 @@ type verifyJob struct {
 	err   error             // the note could not be read
 }
 
-// fetch reads ahead what verifying commit id needs.
+// fetch reads ahead what verifying commit id needs: the commit, its note
+// and, when it has a note, the files it changed, by blob id.
 func (v *verifier) fetch(i int, logged *git.Commit, files []git.FileDiff) (*verifyJob, error) {
 	id := logged.ID
-	// One round trip for the commit, its note and its changed files.
-	names := []string{id}
-	blob, noted := v.noted[id]
-	if noted {
-		names = append(names, blob)
-		for _, f := range files {
-			if !f.Gitlink {
-				names = append(names, id+":"+f.Path)
-			}
-		}
-	}
-	objs, err := v.batch.ReadMany(names)
+	var err error
+	j := &verifyJob{idx: i, files: files, blobs: map[string][]byte{}}
+	objs, err := v.batch.ReadMany([]string{id})
 	if err != nil {
 		return nil, err
 	}
 	if objs[0].Err != nil || objs[0].Type != "commit" {
 		return nil, fmt.Errorf("repo: read commit %s: %v", id, objs[0].Err)
 	}
-	c, err := git.ParseCommit(id, objs[0].Data)
-	if err != nil {
+	if j.c, err = git.ParseCommit(id, objs[0].Data); err != nil {
 		return nil, err
 	}
-	j := &verifyJob{idx: i, c: c, files: files, blobs: map[string][]byte{}}
-	if noted {
-		if objs[1].Err != nil {
-			j.err = objs[1].Err
-		} else {
-			j.note = splitNote(objs[1].Data)
-		}
-		k := 2
-		for _, f := range files {
-			if f.Gitlink {
-				continue
-			}
-			if objs[k].Err == nil {
-				j.blobs[f.Path] = objs[k].Data
-			}
-			k++
-		}
-	}
-	if len(c.Parents) > 1 { // a merge: its own lines need a diff against each parent
-		if j.files, err = v.r.Added(v.ctx, c); err != nil {
+	if len(j.c.Parents) > 1 { // a merge: its own lines need a diff against each parent
+		if j.files, err = v.r.Added(v.ctx, j.c); err != nil {
 			return nil, err
 		}
-		if noted {
-			for _, f := range j.files {
-				if _, data, err := v.batch.Read(id + ":" + f.Path); err == nil && !f.Gitlink {
-					j.blobs[f.Path] = data
-				}
-			}
+	}
+	blob, noted := v.noted[id]
+	if !noted {
+		return j, nil
+	}
+	names := []string{blob}
+	var from []int
+	for k, f := range j.files {
+		switch {
+		case f.Gitlink:
+			continue
+		case f.Blob != "":
+			names = append(names, f.Blob)
+		case !strings.ContainsAny(f.Path, "\n"):
+			names = append(names, id+":"+f.Path)
+		default:
+			continue // a name cat-file cannot be asked for: checkRecord says so
+		}
+		from = append(from, k)
+	}
+	if objs, err = v.batch.ReadMany(names); err != nil {
+		return nil, err
+	}
+	switch {
+	case objs[0].Err != nil:
+		j.err = objs[0].Err
+	case len(objs[0].Data) > noteSizeLimit:
+		j.err = fmt.Errorf("%d bytes, over the limit of %d", len(objs[0].Data), noteSizeLimit)
+	default:
+		j.note = splitNote(objs[0].Data)
+	}
+	for k, obj := range objs[1:] {
+		if obj.Err == nil && obj.Type == "blob" {
+			j.blobs[j.files[from[k]].Path] = obj.Data
+		}
+	}
+	// Whether a file is text is hallmark's decision, made on its bytes as
+	// git's own heuristic makes it, never the tree's .gitattributes: the
+	// log ran with --text, so every file has its lines.
+	for k := range j.files {
+		f := &j.files[k]
+		if data, ok := j.blobs[f.Path]; ok && isBinary(data) {
+			f.Binary, f.Added = true, nil
 		}
 	}
 	return j, nil
 }
 
-// allowed reports whether the named key may sign the claim.
-func (v *verifier) allowed(name string, c policy.Claim) bool {
-	if v.opts.Policy == nil {
-		return true
-	}
-	k, ok := v.opts.Policy.Key(name)
-	if !ok {
-		// Keys given on the command line, beside the policy's, may sign anything.
-		return true
-	}
-	return k.Allows(c)
-}
-
-func claimOf(rec *provenance.Record) policy.Claim {
-	if rec.Method == provenance.MethodCarried {
-		return policy.ClaimCarry
-	}
-	return policy.ClaimRecord
-}
-
-func (v *verifier) noteLines(commit string) ([][]byte, error) {
-	blob, ok := v.noted[commit]
-	if !ok {
-		return nil, nil
-	}
-	_, data, err := v.batch.Read(blob)
-	if err != nil {
-		return nil, err
-	}
-	return splitNote(data), nil
-}
-
 // commit verifies one commit and returns its verdict and the count of its
 // best record (verified, else unsigned, else inferred from conventions).
 func (v *verifier) commit(j *verifyJob) (CommitVerdict, provenance.Count) {
-	c, files, lines := j.c, j.files, j.note
+	c, files := j.c, j.files
 	subject, _, _ := strings.Cut(c.Message, "\n")
-	cv := CommitVerdict{Commit: c.ID, Subject: subject, Status: StatusMissing, ShallowBoundary: v.shallow[c.ID]}
+	cv := CommitVerdict{Commit: c.ID, Subject: subject, Status: StatusMissing, ShallowBoundary: v.shallow[c.ID],
+		Exempt: v.opts.AllowUnsigned || v.exempt[c.ID], Problems: []Problem{}}
 	if j.err != nil {
-		cv.Problems = append(cv.Problems, "note unreadable: "+j.err.Error())
+		cv.Problems = append(cv.Problems, newProblem("", fmt.Errorf("%w: %v", ErrNoteUnreadable, j.err)))
 	}
-	vopts := &attest.VerifyOptions{Keyring: v.opts.Keyring, Commit: c.ID, CommitObject: c.Raw}
-	var best, unsigned *provenance.Record
-	sawSignature := false
-	for i, l := range lines {
-		v.envelopes.Add(1)
-		// Records are the common case: verify as one first, and look at
-		// the predicate type only when it is something else.
-		res, err := attest.Verify(l, vopts)
-		if errors.Is(err, attest.ErrStatement) {
-			pt, perr := attest.PredicateTypeOf(l)
-			if perr == nil && pt == attest.ReviewPredicateType {
-				rv, err := attest.VerifyReview(l, vopts)
-				if err != nil {
-					cv.Problems = append(cv.Problems, fmt.Sprintf("review %d: %v", i+1, err))
-					continue
-				}
-				for _, s := range rv.Signers {
-					if v.allowed(s, policy.ClaimReview) && rv.Review.Verdict == attest.Approved {
-						cv.Reviewers = append(cv.Reviewers, s)
-					}
-				}
-				continue
-			}
+	scan := scanNote(j.note, c.ID, c.Raw, v.trust)
+	v.envelopes.Add(int64(scan.envelopes))
+	cv.Problems = append(cv.Problems, scan.problems...)
+	pool := newEvidencePool()
+	for _, ev := range scan.evidence {
+		if ev.Commit == c.ID {
+			pool.add(ev)
 		}
-		switch {
-		case errors.Is(err, attest.ErrMalformed):
-			cv.Problems = append(cv.Problems, fmt.Sprintf("note line %d is not an attestation: %v", i+1, err))
-			continue
-		case errors.Is(err, attest.ErrNoSignature):
-			if rec, rerr := attest.ReadUnverified(l); rerr == nil && rec.Commit == c.ID && unsigned == nil {
-				unsigned = rec
-			}
-			continue
-		case errors.Is(err, attest.ErrBadSignature) || errors.Is(err, attest.ErrUnknownKey):
-			sawSignature = true
-			continue
-		case err != nil:
-			sawSignature = true
-			cv.Problems = append(cv.Problems, fmt.Sprintf("record %d: %v", i+1, err))
-			continue
-		}
-		sawSignature = true
-		var signers []string
-		for _, s := range res.Signers {
-			if v.allowed(s, claimOf(res.Record)) {
-				signers = append(signers, s)
-			}
-		}
-		if len(signers) == 0 {
-			cv.Problems = append(cv.Problems, fmt.Sprintf("record %d is signed by %v, not allowed to sign a %s claim", i+1, res.Signers, claimOf(res.Record)))
-			continue
-		}
-		probs := v.checkRecord(c, files, j.blobs, res.Record, 0)
-		if len(probs) > 0 {
+	}
+	var valid []signedRecord
+	for _, sr := range scan.records {
+		if probs := v.checkRecord(c, files, j.blobs, sr, pool); len(probs) > 0 {
 			cv.Problems = append(cv.Problems, probs...)
-			cv.Status = StatusInvalid
 			continue
 		}
-		if best == nil {
-			best = res.Record
-			cv.Signers = signers
+		valid = append(valid, sr)
+	}
+	for _, sr := range valid[min(1, len(valid)):] {
+		if !sameAttribution(valid[0].rec, sr.rec) {
+			cv.Problems = append(cv.Problems, problemf(ErrConflict, "", "the records signed by %s (note line %d) and by %s (note line %d) disagree",
+				strings.Join(valid[0].signers, ", "), valid[0].line, strings.Join(sr.signers, ", "), sr.line))
+			cv.Status = StatusConflict
+		}
+	}
+	var best *provenance.Record
+	switch {
+	case cv.Status == StatusConflict:
+	case len(cv.Problems) > 0 && (len(valid) > 0 || len(scan.records) > 0 || j.err != nil || len(scan.problems) > 0):
+		cv.Status = StatusInvalid
+		if len(valid) > 0 {
+			best = valid[0].rec
+		}
+	case len(valid) > 0:
+		cv.Status = StatusVerified
+		best = valid[0].rec
+	case len(scan.untrusted) > 0:
+		cv.Status = StatusUntrusted
+	case len(scan.unsigned) > 0:
+		cv.Status = StatusUnsigned
+	}
+	if cv.Status != StatusVerified && cv.Status != StatusInvalid || best == nil {
+		if !cv.Exempt {
+			what := "no record"
+			switch {
+			case cv.Status == StatusUntrusted:
+				what = "signed only by keys not trusted (" + strings.Join(scan.untrusted, ", ") + ")"
+			case cv.Status == StatusUnsigned:
+				what = "only an unsigned record"
+			case cv.Status == StatusConflict || cv.Status == StatusInvalid:
+				what = "no record that verifies"
+			}
+			cv.Problems = append(cv.Problems, problemf(ErrNoTrustedRecord, "", "%s (sign it with hallmark stamp --key, or exempt the history before adoption with require.signed_since)", what))
+		}
+	}
+	if best != nil {
+		for _, sr := range valid {
+			for _, s := range sr.signers {
+				if !slices.Contains(cv.Signers, s) {
+					cv.Signers = append(cv.Signers, s)
+				}
+			}
 		}
 	}
 	var count provenance.Count
-	switch {
-	case best != nil:
-		cv.Status = StatusVerified
-		cv.Method = string(best.Method)
-		count = best.Count()
-	case cv.Status == StatusInvalid:
-		// keep: a trusted signature over a wrong record is the worst case
-	case sawSignature:
-		cv.Status = StatusUntrusted
-	case unsigned != nil:
-		cv.Status = StatusUnsigned
-	}
 	if best == nil {
-		rec := unsigned
+		rec := firstOrNil(scan.unsigned)
 		if rec == nil {
 			var err error
 			if rec, _, err = v.r.buildRecord(v.ctx, c, files, &pendingState{Files: map[string]*pendingFile{}}, nil); err != nil {
-				cv.Problems = append(cv.Problems, "cannot infer attribution: "+err.Error())
+				cv.Problems = append(cv.Problems, newProblem("", fmt.Errorf("%w: cannot infer attribution: %v", ErrRecordMismatch, err)))
 				return cv, count
 			}
 		}
-		cv.Method = string(rec.Method)
-		count = rec.Count()
 		best = rec
 	}
+	cv.Method = string(best.Method)
+	count = best.Count()
 	cv.Tally = NewTally(count)
-	if v.opts.Policy != nil && len(v.opts.Policy.Require.Review) > 0 && len(cv.Reviewers) == 0 {
-		for _, f := range best.Files {
-			if !v.opts.Policy.NeedsReview(f.Path) {
-				continue
-			}
-			if slices.ContainsFunc(f.Spans, func(s provenance.Span) bool { return s.Class == provenance.AI || s.Class == provenance.Mixed }) {
-				cv.Problems = append(cv.Problems, fmt.Sprintf("AI lines in %s need a review attestation (hallmark review)", f.Path))
-				break
-			}
-		}
-	}
+	v.checkReviews(&cv, files, best, scan.reviews)
 	return cv, count
 }
 
-// checkRecord compares a verified record with the commit: file digests,
-// exact coverage of the added lines, and the derivation chain.
-func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, blobs map[string][]byte, rec *provenance.Record, depth int) []string {
-	var probs []string
+func firstOrNil[T any](s []*T) *T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[0]
+}
+
+// checkReviews applies the policy's review rules: AI or mixed lines under
+// a rule's paths, and any binary file there (whose lines nobody can
+// count), need an approved review that covers that file.
+func (v *verifier) checkReviews(cv *CommitVerdict, files []git.FileDiff, rec *provenance.Record, reviews []*attest.ReviewResult) {
+	p := v.opts.Policy
+	if p == nil || len(p.Require.Review) == 0 {
+		return
+	}
+	need := map[string]string{}
+	for _, f := range rec.Files {
+		if p.NeedsReview(f.Path) && slices.ContainsFunc(f.Spans, func(s provenance.Span) bool { return s.Class == provenance.AI || s.Class == provenance.Mixed }) {
+			need[f.Path] = "AI lines in"
+		}
+	}
+	for _, f := range files {
+		if f.Binary && p.NeedsReview(f.Path) {
+			need[f.Path] = "the binary file"
+		}
+	}
+	paths := slices.Sorted(func(yield func(string) bool) {
+		for k := range need {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	for _, path := range paths {
+		who := approvedReviewers(reviews, path)
+		if len(who) == 0 {
+			cv.Problems = append(cv.Problems, problemf(ErrReviewRequired, path, "%s %s need an approved review that covers it (hallmark review --key KEY --path %s)", need[path], path, path))
+			continue
+		}
+		for _, w := range who {
+			if !slices.Contains(cv.Reviewers, w) {
+				cv.Reviewers = append(cv.Reviewers, w)
+			}
+		}
+	}
+}
+
+// checkRecord compares a verified record with the commit: tree and
+// parents, file digests, exact coverage of the added lines, and for a
+// carried record its derivation.
+func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, blobs map[string][]byte, sr signedRecord, pool *evidencePool) []Problem {
+	rec := sr.rec
+	var probs []Problem
+	if rec.Tree != c.Tree {
+		probs = append(probs, problemf(ErrRecordMismatch, "", "the record names tree %q, the commit has %s", rec.Tree, c.Tree))
+	}
+	if !slices.Equal(rec.Parents, c.Parents) {
+		probs = append(probs, problemf(ErrRecordMismatch, "", "the record names parents %v, the commit has %v", rec.Parents, c.Parents))
+	}
 	want := map[string][]int{}
 	for _, f := range files {
 		if f.Gitlink || f.Binary {
@@ -417,12 +505,11 @@ func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, blobs map[st
 			_, data, err = v.batch.Read(c.ID + ":" + f.Path)
 		}
 		if err != nil {
-			probs = append(probs, fmt.Sprintf("%s: not in the commit (%v)", f.Path, attest.ErrDigestMismatch))
+			probs = append(probs, newProblem(f.Path, fmt.Errorf("%w: %s: not in the commit (%v)", attest.ErrDigestMismatch, f.Path, err)))
 			continue
 		}
-		sum := sha256.Sum256(data)
-		if d := "sha256:" + hex.EncodeToString(sum[:]); d != f.Digest {
-			probs = append(probs, fmt.Sprintf("%s: %v: the commit has %s, the record says %s", f.Path, attest.ErrDigestMismatch, d, f.Digest))
+		if d := digestOf(data); d != f.Digest {
+			probs = append(probs, newProblem(f.Path, fmt.Errorf("%w: %s: the commit has %s, the record says %s", attest.ErrDigestMismatch, f.Path, d, f.Digest)))
 			continue
 		}
 		var lines []int
@@ -432,21 +519,31 @@ func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, blobs map[st
 			}
 		}
 		if w := want[f.Path]; !v.shallow[c.ID] && !slices.Equal(lines, w) {
-			probs = append(probs, fmt.Sprintf("%s: the record covers %d lines, the commit adds %d (%s)", f.Path, len(lines), len(w), firstDifference(lines, w)))
+			probs = append(probs, problemf(ErrRecordMismatch, f.Path, "%s: the record covers %d lines, the commit adds %d (%s)", f.Path, len(lines), len(w), firstDifference(lines, w)))
 		}
 	}
-	for p := range want {
+	for _, p := range slices.Sorted(mapKeys(want)) {
 		if !got[p] && !v.shallow[c.ID] {
-			probs = append(probs, fmt.Sprintf("%s: the commit adds %d lines the record does not cover", p, len(want[p])))
+			probs = append(probs, problemf(ErrRecordMismatch, p, "%s: the commit adds %d lines the record does not cover", p, len(want[p])))
 		}
 	}
-	slices.Sort(probs)
-	for _, ref := range rec.DerivedFrom {
-		if err := v.checkDerived(ref, depth+1); err != nil {
-			probs = append(probs, fmt.Sprintf("derived from %s of %s: %v", ref.Digest, short(ref.Commit), err))
-		}
+	if len(probs) > 0 {
+		return probs
+	}
+	if rec.Method == provenance.MethodCarried || len(rec.DerivedFrom) > 0 {
+		probs = append(probs, v.checkCarried(c, blobs, sr, pool)...)
 	}
 	return probs
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
 }
 
 func firstDifference(a, b []int) string {
@@ -470,69 +567,16 @@ func short(id string) string {
 	return id
 }
 
-// checkDerived finds the record a carried record names and verifies its
-// signature, and its own derivations in turn.
-func (v *verifier) checkDerived(ref provenance.Ref, depth int) error {
-	if depth > maxChain {
-		return fmt.Errorf("chain longer than %d", maxChain)
-	}
-	typ, raw, err := v.batch.Read(ref.Commit)
-	if err != nil || typ != "commit" {
-		return fmt.Errorf("the commit no longer exists (fetch it, or keep it from gc)")
-	}
-	lines, err := v.noteLines(ref.Commit)
-	if err != nil {
-		return err
-	}
-	vopts := &attest.VerifyOptions{Keyring: v.opts.Keyring, Commit: ref.Commit, CommitObject: raw}
-	found := false
-	for _, l := range lines {
-		rec, err := attest.ReadUnverified(l)
-		if err != nil {
-			continue
-		}
-		if d, err := rec.Digest(); err != nil || d != ref.Digest {
-			continue
-		}
-		found = true
-		res, err := attest.Verify(l, vopts)
-		if err != nil {
-			continue
-		}
-		for _, next := range res.Record.DerivedFrom {
-			if err := v.checkDerived(next, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if !found {
-		return errors.New("no record with that digest in the commit's note")
-	}
-	return fmt.Errorf("%w: the derived record is not signed by a trusted key", attest.ErrBadSignature)
-}
-
 // violations applies the policy to the verdicts.
-func (v *verifier) violations(rep *VerifyReport) []string {
-	var out []string
-	p := v.opts.Policy
+func (v *verifier) violations(rep *VerifyReport) []Violation {
+	out := []Violation{}
 	for _, cv := range rep.Commits {
-		switch {
-		case cv.Status == StatusInvalid:
-			out = append(out, fmt.Sprintf("%s: %s", short(cv.Commit), strings.Join(cv.Problems, "; ")))
-		case p != nil && p.Require.Signed && cv.Status != StatusVerified:
-			out = append(out, fmt.Sprintf("%s: %s: the policy requires every commit signed", short(cv.Commit), cv.Status))
-		}
-		if p != nil && len(p.Require.Review) > 0 {
-			for _, pr := range cv.Problems {
-				if strings.Contains(pr, "need a review attestation") {
-					out = append(out, fmt.Sprintf("%s: %s", short(cv.Commit), pr))
-				}
-			}
+		for _, p := range cv.Problems {
+			out = append(out, Violation{Commit: cv.Commit, Problem: p})
 		}
 	}
-	if p != nil && p.Require.MaxAIShare != nil && rep.AIShare > *p.Require.MaxAIShare {
-		out = append(out, fmt.Sprintf("AI share %.1f%% is over the policy's maximum %.1f%%", 100*rep.AIShare, 100**p.Require.MaxAIShare))
+	if p := v.opts.Policy; p != nil && p.Require.MaxAIShare != nil && rep.AIShare > *p.Require.MaxAIShare {
+		out = append(out, Violation{Problem: problemf(ErrAIShare, "", "AI share %.1f%% of the %s is over the policy's maximum %.1f%%", 100*rep.AIShare, rep.ShareOf, 100**p.Require.MaxAIShare)})
 	}
 	return out
 }
@@ -552,7 +596,7 @@ func (r *Repo) streamLog(ctx context.Context, rng []string, each func(i int, c *
 // addedInRange reads the lines each non-merge commit of the range adds.
 func (r *Repo) addedInRange(ctx context.Context, rng []string) (map[string][]git.FileDiff, error) {
 	m := map[string][]git.FileDiff{}
-	err := r.streamLog(ctx, rng, func(_ int, c *git.Commit, files []git.FileDiff) error {
+	err := r.streamLog(ctx, append([]string{"--text"}, rng...), func(_ int, c *git.Commit, files []git.FileDiff) error {
 		if len(c.Parents) <= 1 {
 			m[c.ID] = files
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +11,9 @@ import (
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/policy"
+	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 	"github.com/spf13/cobra"
 )
@@ -24,23 +27,32 @@ const defaultPolicy = ".hallmark/policy.yaml"
 func newVerify() *cobra.Command {
 	var keys []string
 	var policyPath string
-	var asJSON bool
+	var asJSON, allowUnsigned bool
 	cmd := &cobra.Command{
-		Use:   "verify [RANGE] [--policy FILE] [--key PUB]... [--json]",
+		Use:   "verify [RANGE] [--key PUB]... [--policy FILE] [--allow-unsigned] [--json]",
 		Short: "Verify the signed records of every commit in a range against a policy",
-		Long: `Check every commit of RANGE (default HEAD: the whole history; or v1.2.0..HEAD):
-its record is signed by a trusted key allowed to sign it, is about that
-commit, names the commit's exact file digests, covers exactly the lines the
-commit added, and derives (through rewrites) from records that verify too;
-and the policy's requirements hold: every commit signed, a maximum AI share,
-reviews of AI lines under given paths.
+		Long: `Check every commit of RANGE (BASE..HEAD, or one revision for its whole
+history). PASS (exit 0) means: every commit has a record signed by a
+trusted key that the policy allows to sign that kind of claim; the record
+names the commit's tree, parents and exact file digests and covers exactly
+the lines the commit added; a carried record follows from sources that
+verify in turn (the carry is done again and compared); no note line has a
+signature that fails, no two trusted records disagree; and the policy's
+requirements hold (reviews of AI lines under given paths, a maximum AI
+share of the lines the range added that survive at its end). Anything else
+is FAIL (exit 1), with a named reason per commit. Exit 2: an error.
 
-Trusted keys come from --key and from the policy (` + defaultPolicy + ` in the
-work tree when --policy is not given). Exit status: 0 pass, 1 violations,
-2 errors.
+Where trust comes from, never from the commits being verified:
+  --key PUB      exactly these keys (NAME=FILE to name one), no policy
+  --policy FILE  a policy file outside the repository
+  (default)      for BASE..HEAD, the policy committed at BASE
+                 (` + defaultPolicy + ` in BASE's tree, read from git)
+A commit with no trusted record fails unless the policy exempts the history
+before its adoption (require.signed_since: REV) or --allow-unsigned is given.
 
+  hallmark verify origin/main..HEAD
   hallmark verify --key ci.pub
-  hallmark verify origin/main..HEAD --policy .hallmark/policy.yaml --json`,
+  hallmark verify v1.2.0..v1.3.0 --policy /etc/hallmark/policy.yaml --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			r, err := repo.Open(ctx, ".")
@@ -48,11 +60,22 @@ work tree when --policy is not given). Exit status: 0 pass, 1 violations,
 				return err
 			}
 			defer r.Close()
-			pol, ring, err := loadPolicy(r, policyPath, keys)
+			base, err := rangeBase(ctx, r, args)
 			if err != nil {
 				return err
 			}
-			rep, err := r.Verify(ctx, &repo.VerifyOptions{Keyring: ring, Policy: pol, Range: args})
+			pol, ring, err := trustFor(ctx, r, keys, policyPath, base)
+			if err != nil {
+				return err
+			}
+			opts := &repo.VerifyOptions{Keyring: ring, Policy: pol, Range: args, AllowUnsigned: allowUnsigned}
+			if pol != nil {
+				opts.SignedSince = pol.Require.SignedSince
+				if pol.Require.MaxAIShare != nil && base != "" {
+					opts.SurvivingLines = survivingLines(r, ring, pol, base, headOf(args))
+				}
+			}
+			rep, err := r.Verify(ctx, opts)
 			if err != nil {
 				return err
 			}
@@ -67,76 +90,162 @@ work tree when --policy is not given). Exit status: 0 pass, 1 violations,
 				printVerify(cmd.OutOrStdout(), rep)
 			}
 			if !rep.Pass {
-				return fmt.Errorf("%w: %d violations", errViolations, len(rep.Violations))
+				return fmt.Errorf("%w: %s", errViolations, plural(len(rep.Violations), "violation"))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringArrayVar(&keys, "key", nil, "trusted public key file, or NAME=FILE (repeatable)")
-	cmd.Flags().StringVar(&policyPath, "policy", "", "policy file (default "+defaultPolicy+" if it exists)")
+	cmd.Flags().StringArrayVar(&keys, "key", nil, "trust exactly this public key file, or NAME=FILE (repeatable)")
+	cmd.Flags().StringVar(&policyPath, "policy", "", "a policy file outside the repository (default: the policy at BASE)")
+	cmd.Flags().BoolVar(&allowUnsigned, "allow-unsigned", false, "report commits without a trusted record instead of failing")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
-// loadPolicy reads the policy (if any) and builds the keyring from its keys
-// and the --key flags.
-func loadPolicy(r *repo.Repo, path string, keys []string) (*policy.Policy, *attest.Keyring, error) {
-	if path == "" && r.Git().WorkTree != "" {
-		if p := filepath.Join(r.Git().WorkTree, defaultPolicy); fileExists(p) {
-			path = p
-		}
-	}
-	ring := &attest.Keyring{}
-	var pol *policy.Policy
-	if path != "" {
-		data, err := os.ReadFile(path)
+// rangeBase finds BASE in a range (BASE..HEAD, BASE...HEAD, ^BASE HEAD):
+// the commit whose policy judges the range. A single revision has none.
+func rangeBase(ctx context.Context, r *repo.Repo, args []string) (string, error) {
+	var base string
+	switch {
+	case len(args) == 1 && strings.Contains(args[0], "..."):
+		a, b, _ := strings.Cut(args[0], "...")
+		out, err := r.Git().Output(ctx, "merge-base", "--", or(a, "HEAD"), or(b, "HEAD"))
 		if err != nil {
-			return nil, nil, err
+			return "", usagef("no merge base for %s", args[0])
 		}
-		if pol, err = policy.Parse(data); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
-		}
-		for _, k := range pol.Keys {
-			pemBytes := []byte(k.PublicKey)
-			if !k.InlinePEM() {
-				if pemBytes, err = os.ReadFile(resolvePolicyPath(r, path, k.PublicKey)); err != nil {
-					return nil, nil, fmt.Errorf("policy key %q: %w", k.Name, err)
+		return strings.TrimSpace(string(out)), nil
+	case len(args) == 1 && strings.Contains(args[0], ".."):
+		base, _, _ = strings.Cut(args[0], "..")
+		base = or(base, "HEAD")
+	default:
+		for _, a := range args {
+			if strings.HasPrefix(a, "^") {
+				if base != "" {
+					return "", nil // several bases: no single policy
 				}
-			}
-			pub, err := attest.ParsePublicKey(pemBytes)
-			if err != nil {
-				return nil, nil, fmt.Errorf("policy key %q: %w", k.Name, err)
-			}
-			if err := ring.Add(attest.TrustedKey{Name: k.Name, Key: pub}); err != nil {
-				return nil, nil, err
+				base = a[1:]
 			}
 		}
 	}
-	if len(keys) > 0 {
-		more, err := loadKeyring(keys)
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := ring.Merge(more); err != nil {
-			return nil, nil, err
-		}
-	}
-	if ring.Len() == 0 {
-		return nil, nil, usagef("no trusted key: pass --key PUB or write a policy (%s)", defaultPolicy)
-	}
-	return pol, ring, nil
+	return base, nil
 }
 
-// resolvePolicyPath makes a key path of the policy relative to the policy
-// file's directory.
-func resolvePolicyPath(r *repo.Repo, policyPath, p string) string {
-	if filepath.IsAbs(p) {
-		return p
+// headOf is the revision a range ends at.
+func headOf(args []string) string {
+	for _, a := range args {
+		if _, b, ok := strings.Cut(a, ".."); ok {
+			return or(strings.TrimPrefix(b, "."), "HEAD")
+		}
+		if !strings.HasPrefix(a, "^") {
+			return a
+		}
 	}
-	if policyPath == "" && r.Git().WorkTree != "" {
-		policyPath = filepath.Join(r.Git().WorkTree, defaultPolicy)
+	return "HEAD"
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
 	}
-	return filepath.Join(filepath.Dir(policyPath), p)
+	return s
+}
+
+// trustFor decides whose signatures count: the keys given (exactly those),
+// a policy file outside the repository, or the policy committed at base.
+// It never reads the work tree's policy, which the commits being verified
+// may have changed.
+func trustFor(ctx context.Context, r *repo.Repo, keys []string, policyPath, base string) (*policy.Policy, *attest.Keyring, error) {
+	switch {
+	case len(keys) > 0 && policyPath != "":
+		return nil, nil, usagef("--key and --policy cannot be combined: --key trusts exactly the keys given; list more keys in the policy file instead")
+	case len(keys) > 0:
+		ring, err := loadKeyring(keys)
+		return nil, ring, err
+	case policyPath != "":
+		if inside, err := insideWorkTree(r, policyPath); err != nil {
+			return nil, nil, err
+		} else if inside {
+			return nil, nil, usagef("the policy %s is in the work tree, which the commits being verified may have changed: verify reads the policy committed at BASE by default; to use a file, keep it outside the repository", policyPath)
+		}
+		pol, ring, err := policy.LoadFile(policyPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		return pol, ring, nonEmpty(ring, "the policy "+policyPath)
+	case base == "":
+		return nil, nil, usagef("no trusted key: verifying a whole history needs trust from outside it: pass --key PUB or --policy FILE (for a range BASE..HEAD, the policy committed at BASE is used)")
+	}
+	pol, ring, err := r.PolicyAt(ctx, base)
+	if errors.Is(err, policy.ErrNoPolicy) {
+		return nil, nil, usagef("no trusted key: %s has no %s; pass --key PUB or --policy FILE", base, defaultPolicy)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return pol, ring, nonEmpty(ring, "the policy at "+base)
+}
+
+func nonEmpty(ring *attest.Keyring, what string) error {
+	if ring.Len() == 0 {
+		return usagef("no trusted key: %s lists none", what)
+	}
+	return nil
+}
+
+// insideWorkTree reports whether a path lies in the repository's work tree.
+func insideWorkTree(r *repo.Repo, p string) (bool, error) {
+	wt := r.Git().WorkTree
+	if wt == "" {
+		return false, nil
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return false, err
+	}
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = resolved
+	}
+	if resolved, err := filepath.EvalSymlinks(wt); err == nil {
+		wt = resolved
+	}
+	rel, err := filepath.Rel(wt, abs)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)), nil
+}
+
+// survivingLines counts the lines at head that base..head added and that
+// survive there, as `report --since base` does, with the same trust.
+func survivingLines(r *repo.Repo, ring *attest.Keyring, pol *policy.Policy, base, head string) func(context.Context) (provenance.Count, error) {
+	return func(ctx context.Context) (provenance.Count, error) {
+		a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: head, Since: base, Keyring: ring, Policy: pol})
+		if err != nil {
+			return provenance.Count{}, err
+		}
+		rep, err := a.Report(ctx, "")
+		if err != nil {
+			return provenance.Count{}, err
+		}
+		return provenance.Count{AI: rep.AILines, Mixed: rep.MixedLines, Human: rep.HumanLines, Unknown: rep.UnknownLines}, nil
+	}
+}
+
+// loadPolicy reads the policy a report trusts: --key keys exactly, a
+// --policy file, or the policy committed at HEAD (never the work tree's).
+func loadPolicy(r *repo.Repo, path string, keys []string) (*policy.Policy, *attest.Keyring, error) {
+	ctx := context.Background()
+	switch {
+	case len(keys) > 0 && path != "":
+		return nil, nil, usagef("--key and --policy cannot be combined: --key trusts exactly the keys given; list more keys in the policy file instead")
+	case len(keys) > 0:
+		ring, err := loadKeyring(keys)
+		return nil, ring, err
+	case path != "":
+		return policy.LoadFile(path)
+	}
+	pol, ring, err := r.PolicyAt(ctx, "HEAD")
+	if errors.Is(err, policy.ErrNoPolicy) {
+		return nil, &attest.Keyring{}, nil
+	}
+	return pol, ring, err
 }
 
 func fileExists(p string) bool {
