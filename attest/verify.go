@@ -301,3 +301,21 @@ func VerifyStatementSignature(attestation []byte, ring *Keyring) (*Statement, []
 	}
 	return st, signers, nil
 }
+
+// Subset returns a keyring of the named keys only (names it lacks are
+// left out): the keys one rule of a policy trusts.
+func (r *Keyring) Subset(names ...string) *Keyring {
+	out := &Keyring{}
+	if r == nil {
+		return out
+	}
+	for _, k := range r.keys {
+		for _, n := range names {
+			if k.name == n {
+				out.keys = append(out.keys, k)
+				break
+			}
+		}
+	}
+	return out
+}

@@ -222,14 +222,28 @@ func (r *Repo) StampRange(ctx context.Context, rng []string, opts *StampOptions)
 	if err != nil {
 		return 0, err
 	}
+	var self *Trust
+	if opts.Signer != nil {
+		if self, err = selfTrust(opts.Signer); err != nil {
+			return 0, err
+		}
+	}
 	lines := map[string][][]byte{}
 	for _, rec := range recs {
-		if _, ok := noted[rec.Commit]; ok && !opts.Force {
-			continue
-		}
 		_, raw, err := b.Read(rec.Commit)
 		if err != nil {
 			return 0, err
+		}
+		// Stamped already: by this key (a garbage signature does not
+		// count), or, stamping unsigned, with any record.
+		if blob, ok := noted[rec.Commit]; ok && !opts.Force {
+			_, data, err := b.Read(blob)
+			if err != nil {
+				return 0, err
+			}
+			if self == nil || len(scanNote(splitNote(data), rec.Commit, raw, self).records) > 0 {
+				continue
+			}
 		}
 		var line []byte
 		if opts.Signer != nil {

@@ -22,15 +22,7 @@ func (r *Repo) carryTrust(opts *StampOptions) (*Trust, error) {
 	if opts.Signer == nil {
 		return nil, nil
 	}
-	pub, err := opts.Signer.PublicKey()
-	if err != nil {
-		return nil, err
-	}
-	ring, err := attest.NewKeyring(attest.TrustedKey{Name: "self", Key: pub})
-	if err != nil {
-		return nil, err
-	}
-	return &Trust{Keyring: ring}, nil
+	return selfTrust(opts.Signer)
 }
 
 // loadSource resolves one source commit of a carry: the record to carry

@@ -125,6 +125,9 @@ func carriedAttrs(sources []*carrySource, path string, target []string) []*lineA
 // signer may give it only the commit's conventions.
 func (v *verifier) checkCarried(c *git.Commit, blobs map[string][]byte, sr signedRecord, pool *evidencePool) []Problem {
 	rec := sr.rec
+	if len(rec.DerivedFrom) == 0 {
+		return []Problem{problemf(ErrNotDerived, "", "a carried record that names no source: a carry claims nothing of its own")}
+	}
 	var probs []Problem
 	var srcs []*carrySource
 	for _, ref := range rec.DerivedFrom {

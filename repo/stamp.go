@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/diff"
@@ -95,20 +97,31 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 		return nil, err
 	}
 	if !consumed && !opts.Force {
-		prev, prevSigned, err := r.storedRecord(ctx, c.ID)
+		done, err := r.stamped(ctx, c, opts.Signer)
 		if err != nil {
 			return nil, err
 		}
-		if prev != nil {
-			if prevSigned || opts.Signer == nil {
-				return &StampResult{Record: prev, Signed: prevSigned, Existing: true}, nil
+		if done != nil {
+			return done, nil
+		}
+		// A record this repository computed earlier, from a capture that is
+		// gone now (a stamp whose key could not be used), is signed as it
+		// was computed; an unsigned record found in the note never is:
+		// anyone who can push the notes ref can write one.
+		if opts.Signer != nil {
+			if kept := r.computedRecord(c.ID); kept != nil {
+				rec = kept
 			}
-			rec = prev // sign what was recorded, rather than recompute it
 		}
 	}
 	res, err := r.store(ctx, c.ID, c.Raw, rec, opts.Signer, "stamp")
 	if err != nil {
 		return nil, err
+	}
+	if opts.Signer == nil && consumed {
+		r.keepComputed(rec)
+	} else if opts.Signer != nil {
+		r.dropComputed(c.ID)
 	}
 	// Only once the note is stored is the pending attribution let go.
 	if usePending && (consumed || caught || state.Base != c.ID) {
@@ -120,6 +133,83 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 		}
 	}
 	return res, nil
+}
+
+// stamped reports whether a commit is stamped already: with a signer, a
+// record whose signature verifies under the signer's own key (an envelope
+// with a garbage signature does not count); without one, any record of
+// the commit.
+func (r *Repo) stamped(ctx context.Context, c *git.Commit, signer attestSigner) (*StampResult, error) {
+	lines, err := r.Note(ctx, c.ID)
+	if err != nil || len(lines) == 0 {
+		return nil, err
+	}
+	if signer == nil {
+		for _, l := range lines {
+			if rec, err := attest.ReadUnverified(l); err == nil && rec.Commit == c.ID {
+				return &StampResult{Record: rec, Signed: hasSignature(l), Existing: true}, nil
+			}
+		}
+		return nil, nil
+	}
+	self, err := selfTrust(signer)
+	if err != nil {
+		return nil, err
+	}
+	if s := scanNote(lines, c.ID, c.Raw, self); len(s.records) > 0 {
+		return &StampResult{Record: s.records[0].rec, Signed: true, Existing: true}, nil
+	}
+	return nil, nil
+}
+
+func hasSignature(line []byte) bool {
+	env, _, err := attest.ParseAttestation(line)
+	return err == nil && len(env.Signatures) > 0
+}
+
+// selfTrust trusts exactly the signer's own key.
+func selfTrust(signer attestSigner) (*Trust, error) {
+	pub, err := signer.PublicKey()
+	if err != nil {
+		return nil, err
+	}
+	ring, err := attest.NewKeyring(attest.TrustedKey{Name: "self", Key: pub})
+	if err != nil {
+		return nil, err
+	}
+	return &Trust{Keyring: ring}, nil
+}
+
+// computedDir keeps the records a stamp computed from a capture but
+// could not sign, in the git directory (which the notes ref's writers
+// cannot reach), so that a later stamp with a working key signs what was
+// computed then rather than what the note says.
+func (r *Repo) computedDir() string { return filepath.Join(r.git.GitDir, "hallmark", "computed") }
+
+func (r *Repo) keepComputed(rec *provenance.Record) {
+	b, err := rec.Encode()
+	if err != nil {
+		return
+	}
+	if os.MkdirAll(r.computedDir(), 0o700) == nil {
+		_ = os.WriteFile(filepath.Join(r.computedDir(), rec.Commit+".json"), b, 0o600)
+	}
+}
+
+func (r *Repo) computedRecord(commit string) *provenance.Record {
+	b, err := os.ReadFile(filepath.Join(r.computedDir(), commit+".json"))
+	if err != nil {
+		return nil
+	}
+	rec, err := provenance.Decode(b)
+	if err != nil || rec.Commit != commit {
+		return nil
+	}
+	return rec
+}
+
+func (r *Repo) dropComputed(commit string) {
+	_ = os.Remove(filepath.Join(r.computedDir(), commit+".json"))
 }
 
 // attestSigner is what signing needs of a key.

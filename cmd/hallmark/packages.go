@@ -30,18 +30,12 @@ func packageMode(by string, deps bool, args []string) bool {
 }
 
 // bundleKeys builds, from the policy, the keys trusted per module path.
-func bundleKeys(pol *policy.Policy, ring *attest.Keyring, named map[string]*attest.Keyring) func(string) *attest.Keyring {
+func bundleKeys(pol *policy.Policy, ring *attest.Keyring) func(string) *attest.Keyring {
 	return func(mod string) *attest.Keyring {
 		if pol == nil {
 			return ring // keys given on the command line are trusted for every module
 		}
-		out := &attest.Keyring{}
-		for _, name := range pol.BundleKeys(mod) {
-			if k := named[name]; k != nil {
-				_ = out.Merge(k)
-			}
-		}
-		return out
+		return ring.Subset(pol.BundleKeys(mod)...)
 	}
 }
 
@@ -50,25 +44,13 @@ func runPackageReport(cmd *cobra.Command, af *analysisFlags, by string, deps, as
 	r, err := repo.Open(ctx, ".")
 	var pol *policy.Policy
 	ring := &attest.Keyring{}
-	named := map[string]*attest.Keyring{}
 	if err == nil {
 		defer r.Close()
-		if len(af.keys) > 0 || af.policy != "" || fileExists(defaultPolicy) {
-			if pol, ring, err = loadPolicy(r, af.policy, af.keys); err != nil {
-				return err
-			}
-			if pol != nil {
-				for _, k := range pol.Keys {
-					one, err := policyKeyring(r, af.policy, k)
-					if err != nil {
-						return err
-					}
-					named[k.Name] = one
-				}
-			}
+		if pol, ring, err = loadPolicy(r, af.policy, af.keys); err != nil {
+			return err
 		}
 	}
-	res, err := analysis.Load(ctx, &analysis.Options{Dir: ".", Patterns: args, Deps: deps, Keyring: ring, BundleKeys: bundleKeys(pol, ring, named)})
+	res, err := analysis.Load(ctx, &analysis.Options{Dir: ".", Patterns: args, Deps: deps, Keyring: ring, BundleKeys: bundleKeys(pol, ring)})
 	if err != nil {
 		return err
 	}
@@ -85,24 +67,6 @@ func runPackageReport(cmd *cobra.Command, af *analysisFlags, by string, deps, as
 	}
 	printPackages(cmd.OutOrStdout(), res, by)
 	return nil
-}
-
-// policyKeyring is the keyring of one policy key.
-func policyKeyring(r *repo.Repo, path string, k policy.Key) (*attest.Keyring, error) {
-	pemBytes := []byte(k.PublicKey)
-	if !k.InlinePEM() {
-		p := resolvePolicyPath(r, path, k.PublicKey)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("policy key %q: %w", k.Name, err)
-		}
-		pemBytes = b
-	}
-	pub, err := attest.ParsePublicKey(pemBytes)
-	if err != nil {
-		return nil, fmt.Errorf("policy key %q: %w", k.Name, err)
-	}
-	return attest.NewKeyring(attest.TrustedKey{Name: k.Name, Key: pub})
 }
 
 func printPackages(w io.Writer, res *analysis.Result, by string) {
