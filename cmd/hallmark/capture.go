@@ -304,13 +304,18 @@ safe by other means).`,
 }
 
 func newCarry() *cobra.Command {
-	var onto, key string
+	var onto, key, policyPath string
+	var trustKeys []string
 	cmd := &cobra.Command{
 		Use:   "carry BASE..HEAD --onto COMMIT",
 		Short: "Carry the records of a range onto the commit a server squash-merged it into",
 		Long: `Carry the records of the commits in BASE..HEAD onto COMMIT: every line COMMIT
 adds takes the attribution of the line it copies in the range. The carried
-record names the records it derives from and is signed by --key (a CI key).
+record names the records it derives from and is signed by --key (a CI key);
+beside it, the note keeps what a verifier needs once the branch is deleted
+and collected: the sources' envelopes, commit objects and attributed files.
+Sources count only when their records verify under the trust verify uses:
+the policy committed at BASE by default, or --policy FILE, or --trust PUB.
 Run it in CI after a squash-merge or rebase-merge made on the server:
 
   hallmark carry origin/main..feature --onto "$MERGE_COMMIT" --key ci.key`,
@@ -339,6 +344,15 @@ Run it in CI after a squash-merge or rebase-merge made on the server:
 			if signer != nil {
 				opts.Signer = signer
 			}
+			// Sources are taken only from records that verify under the
+			// trust verify will use: the policy at BASE, or what is given.
+			pol, ring, err := trustFor(ctx, r, trustKeys, policyPath, base)
+			switch {
+			case err == nil:
+				opts.Trust = &repo.Trust{Keyring: ring, Policy: pol}
+			case signer != nil || len(trustKeys) > 0 || policyPath != "":
+				return err
+			}
 			res, err := r.CarryRange(ctx, base, head, onto, opts)
 			if err != nil {
 				return err
@@ -348,6 +362,8 @@ Run it in CI after a squash-merge or rebase-merge made on the server:
 		},
 	}
 	cmd.Flags().StringVar(&onto, "onto", "", "the commit to carry the records onto")
+	cmd.Flags().StringArrayVar(&trustKeys, "trust", nil, "take sources signed by exactly this public key (repeatable; default: the policy at BASE)")
+	cmd.Flags().StringVar(&policyPath, "policy", "", "take sources as this policy file (outside the repository) allows")
 	cmd.Flags().StringVar(&key, "key", "", "private key or KMS reference (default: git config hallmark.key)")
 	return cmd
 }

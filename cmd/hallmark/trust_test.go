@@ -1,0 +1,75 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hallmark-dev/hallmark/internal/gittest"
+)
+
+// TestPolicyFromBase mounts the pull-request attack: the branch under
+// verification edits .hallmark/policy.yaml to trust its own key and to
+// raise max_ai_share. Verification of BASE..HEAD reads the policy at BASE
+// from git, so the edit changes nothing; a --policy file inside the work
+// tree is refused; --key means exactly those keys.
+func TestPolicyFromBase(t *testing.T) {
+	g := gittest.New(t)
+	env := []string{"HALLMARK_PASSWORD=pw"}
+	keys := t.TempDir()
+	for _, k := range []string{"dev", "mallory"} {
+		if res := hallmark(t, g.Dir, env, "keys", "generate", "--output", filepath.Join(keys, k)); res.code != 0 {
+			t.Fatal(res)
+		}
+	}
+	pub := func(k string) string {
+		b, err := os.ReadFile(filepath.Join(keys, k+".pub"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	g.Write(".hallmark/keys/dev.pub", pub("dev"))
+	g.Write(".hallmark/policy.yaml", "keys:\n  - {name: dev, public_key: .hallmark/keys/dev.pub, may: [record]}\nrequire:\n  max_ai_share: 0.1\n")
+	g.Commit("adopt hallmark", "")
+	if res := hallmark(t, g.Dir, env, "stamp", "--key", filepath.Join(keys, "dev.key")); res.code != 0 {
+		t.Fatal(res)
+	}
+	base := strings.TrimSpace(g.Git("rev-parse", "HEAD"))
+
+	// The pull request: model code signed by mallory, and a policy that
+	// trusts mallory and allows any share.
+	g.Write("a.go", gittest.Lines("model", 8))
+	g.Write(".hallmark/keys/mallory.pub", pub("mallory"))
+	g.Write(".hallmark/policy.yaml", "keys:\n  - {name: dev, public_key: .hallmark/keys/dev.pub}\n  - {name: mallory, public_key: .hallmark/keys/mallory.pub}\nrequire:\n  max_ai_share: 1.0\n")
+	g.Commit("feat: all of it\n\nCo-Authored-By: Claude <noreply@anthropic.com>", "")
+	if res := hallmark(t, g.Dir, env, "stamp", "--key", filepath.Join(keys, "mallory.key")); res.code != 0 {
+		t.Fatal(res)
+	}
+	res := hallmark(t, g.Dir, nil, "verify", base+"..HEAD")
+	if res.code != 1 || !strings.Contains(res.stdout, "signed only by keys not trusted") {
+		t.Errorf("the PR's own policy was used: %+v", res)
+	}
+	// With the PR's policy given as a file from the work tree: refused.
+	res = hallmark(t, g.Dir, nil, "verify", base+"..HEAD", "--policy", filepath.Join(g.Dir, ".hallmark", "policy.yaml"))
+	if res.code != 2 || !strings.Contains(res.stderr, "in the work tree") {
+		t.Errorf("--policy from the work tree: %+v", res)
+	}
+	// dev signs it: the signature is trusted, and BASE's max_ai_share (10%) judges it.
+	if res := hallmark(t, g.Dir, env, "stamp", "--force", "--key", filepath.Join(keys, "dev.key")); res.code != 0 {
+		t.Fatal(res)
+	}
+	res = hallmark(t, g.Dir, nil, "verify", base+"..HEAD", "--json")
+	if res.code != 1 || !strings.Contains(res.stdout, `"kind": "ai-share"`) || !strings.Contains(res.stdout, `"share_of": "surviving lines"`) {
+		t.Errorf("BASE's max_ai_share must judge the PR: %+v", res)
+	}
+	// --key and --policy together are refused; --key alone is exactly that key.
+	if res := hallmark(t, g.Dir, nil, "verify", base+"..HEAD", "--key", filepath.Join(keys, "dev.pub"), "--policy", "/nonexistent"); res.code != 2 {
+		t.Errorf("--key with --policy: %+v", res)
+	}
+	// --key alone: exactly that key and no policy, so no share limit either.
+	if res := hallmark(t, g.Dir, nil, "verify", base+"..HEAD", "--key", filepath.Join(keys, "dev.pub")); res.code != 0 || !strings.Contains(res.stdout, "PASS") {
+		t.Errorf("--key dev.pub: %+v", res)
+	}
+}
