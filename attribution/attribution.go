@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/hallmark-dev/hallmark/attest"
-	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/internal/diff"
 	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 )

@@ -22,9 +22,9 @@ import (
 // A verifier that finds anything here that does not match what it is
 // named by ignores it, and then fails for want of evidence.
 type carryEvidence struct {
-	Version int              `json:"hallmark_evidence"`
-	Commit  string           `json:"commit"`
-	Sources []evidenceSource `json:"sources"`
+	Version int               `json:"hallmark_evidence"`
+	Commit  string            `json:"commit"`
+	Sources []evidenceSource  `json:"sources"`
 	Blobs   map[string][]byte `json:"blobs"` // "sha256:<hex>" of the content → content
 }
 

@@ -127,9 +127,9 @@ type signedRecord struct {
 // noteScan is what the lines of one commit's note are, once each has been
 // checked against the trust.
 type noteScan struct {
-	records   []signedRecord     // signed by trusted keys allowed to sign them
+	records   []signedRecord // signed by trusted keys allowed to sign them
 	unsigned  []*provenance.Record
-	untrusted []string           // signed, by keys not in the keyring (their hints)
+	untrusted []string // signed, by keys not in the keyring (their hints)
 	reviews   []*attest.ReviewResult
 	evidence  []*carryEvidence
 	problems  []Problem // always violations: bad signatures, malformed lines, keys beyond their rights

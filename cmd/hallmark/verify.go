@@ -70,7 +70,7 @@ before its adoption (require.signed_since: REV) or --allow-unsigned is given.
 			}
 			opts := &repo.VerifyOptions{Keyring: ring, Policy: pol, Range: args, AllowUnsigned: allowUnsigned}
 			if pol != nil {
-				opts.SignedSince = signedSince(pol)
+				opts.SignedSince = pol.Require.SignedSince
 				if pol.Require.MaxAIShare != nil && base != "" {
 					opts.SurvivingLines = survivingLines(r, ring, pol, base, headOf(args))
 				}
@@ -325,5 +325,3 @@ review for AI lines under given paths.
 	return cmd
 }
 
-// signedSince is the policy's adoption point, if it names one.
-func signedSince(pol *policy.Policy) string { return "" }

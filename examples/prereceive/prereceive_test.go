@@ -139,12 +139,12 @@ func TestRejectedPushes(t *testing.T) {
 		{
 			reason: "a commit with no record",
 			make:   func(t *testing.T, c *hallmarktest.Repo) { change(t, c, "x.txt", nil) },
-			want:   []string{"missing: the policy requires every commit signed"},
+			want:   []string{"no record signed by a trusted key: no record"},
 		},
 		{
 			reason: "a record signed by a key the policy does not trust",
 			make:   func(t *testing.T, c *hallmarktest.Repo) { change(t, c, "x.txt", mallory.Signer) },
-			want:   []string{"untrusted: the policy requires every commit signed"},
+			want:   []string{"signed only by keys not trusted"},
 		},
 		{
 			reason: "one good commit, then a bad one: the push is judged whole",
@@ -152,7 +152,7 @@ func TestRejectedPushes(t *testing.T) {
 				change(t, c, "ok.txt", dev.Signer)
 				change(t, c, "x.txt", nil)
 			},
-			want: []string{"missing: the policy requires every commit signed"},
+			want: []string{"no record signed by a trusted key: no record"},
 		},
 		{
 			reason: "a push that rewrites the policy is still judged by the base's",
@@ -160,13 +160,13 @@ func TestRejectedPushes(t *testing.T) {
 				c.Write(".hallmark/policy.yaml", "keys:\n  - {name: dev, public_key: keys/dev.pub}\n")
 				c.Commit("relax the policy")
 			},
-			want: []string{"missing: the policy requires every commit signed"},
+			want: []string{"no record signed by a trusted key: no record"},
 		},
 		{
 			reason: "signed, but over the policy's AI share",
 			extra:  "  max_ai_share: 0.5\n",
 			make:   func(t *testing.T, c *hallmarktest.Repo) { change(t, c, "x.txt", dev.Signer) },
-			want:   []string{"AI share 100.0% is over the policy's maximum 50.0%"},
+			want:   []string{"AI share 100.0% of the added lines is over the policy's maximum 50.0%"},
 		},
 	} {
 		t.Run(tc.reason, func(t *testing.T) {
