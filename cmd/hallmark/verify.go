@@ -324,4 +324,3 @@ review for AI lines under given paths.
 	cmd.Flags().StringArrayVar(&paths, "path", nil, "what you reviewed (default: the whole commit)")
 	return cmd
 }
-
