@@ -42,7 +42,7 @@ func render(r *reviewResult) string {
 	b.WriteString("\n\n")
 	if len(v.Violations) > 0 {
 		for _, x := range v.Violations {
-			fmt.Fprintf(&b, "- %s\n", escape(x))
+			fmt.Fprintf(&b, "- %s\n", escape(x.Error()))
 		}
 		b.WriteString("\n")
 	}

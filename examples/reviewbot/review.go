@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 
+	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/repo"
@@ -51,12 +52,12 @@ func review(ctx context.Context, c config) (*reviewResult, error) {
 		return nil, err
 	}
 	if ring.Len() > 0 {
-		if res.Verify, err = r.Verify(ctx, &repo.VerifyOptions{Keyring: ring, Policy: pol, Range: []string{base + ".." + head}}); err != nil {
+		if res.Verify, err = r.Verify(ctx, &repo.VerifyOptions{Keyring: ring, Policy: pol, Range: []string{base + ".." + head}, SignedSince: pol.Require.SignedSince}); err != nil {
 			return nil, err
 		}
 	} else {
 		res.NoPolicy = true
-		res.Verify = &repo.VerifyReport{Violations: []string{"the base has no policy with trusted keys (" + policy.File + "): nothing can verify"}}
+		res.Verify = &repo.VerifyReport{Violations: []repo.Violation{{Problem: repo.Problem{Kind: "no-policy", Message: "the base has no policy with trusted keys (" + policy.File + "): nothing can verify", Err: attest.ErrNoKeys}}}}
 	}
 	a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: head, Since: base, Keyring: ring})
 	if err != nil {

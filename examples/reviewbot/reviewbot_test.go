@@ -180,7 +180,7 @@ func TestFailingPolicyIsCommentedAndExitsOne(t *testing.T) {
 		t.Fatalf("reviewbot = %d, %v; want 1", code, err)
 	}
 	body := fake.comments[0].Body
-	for _, want := range []string{"❌ the policy at", "1 verified, 1 missing", "missing: the policy requires every commit signed"} {
+	for _, want := range []string{"❌ the policy at", "1 verified, 1 missing", "no record signed by a trusted key: no record"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("comment lacks %q:\n%s", want, body)
 		}

@@ -76,7 +76,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	res, err := r.CarryRange(ctx, *base, *head, *merge, &repo.StampOptions{Signer: signer})
+	// Sources count only when their records verify under the policy at
+	// base, the trust the merge will be verified with.
+	pol, ring, err := r.PolicyAt(ctx, *base)
+	if err != nil {
+		return fmt.Errorf("the policy at %s: %w", *base, err)
+	}
+	res, err := r.CarryRange(ctx, *base, *head, *merge, &repo.StampOptions{Signer: signer, Trust: &repo.Trust{Keyring: ring, Policy: pol}})
 	if err != nil {
 		return err
 	}
