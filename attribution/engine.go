@@ -1,12 +1,14 @@
 package attribution
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -75,6 +77,7 @@ type engine struct {
 	inRange map[string]bool
 	onTag   func(commit string, files map[string]*fileState)
 	tags    map[string]bool
+	current string // the commit being replayed
 }
 
 func (e *engine) commitIndex(c *git.Commit) int32 {
@@ -222,6 +225,7 @@ func newCount(old int, f *git.FileDiff) int {
 // apply replays one commit: entries holds its diff against each parent.
 func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
 	c := entries[0].Commit
+	e.current = c.ID
 	ci := e.commitIndex(c)
 	parents := c.Parents
 	var files map[string]*fileState
@@ -255,30 +259,49 @@ func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
 			diffs[en.Parent] = en.Files
 		}
 	}
+	copies, err := e.exactSources(parentOr(parents, 0), p0files, diffs[0])
+	if err != nil {
+		return err
+	}
+	// Every old state is read before any path is removed: the tree may be
+	// the first parent's own map, taken over, and git lists a rename's
+	// source wherever its order puts it.
+	olds := make([]*fileState, len(diffs[0]))
+	for fi := range diffs[0] {
+		f := &diffs[0][fi]
+		if f.Deleted || isNew(f) {
+			continue
+		}
+		var err error
+		if olds[fi], err = e.oldFile(parentOr(parents, 0), p0files, cmp.Or(f.OldPath, f.Path)); err != nil {
+			return err
+		}
+	}
+	for fi := range diffs[0] {
+		if f := &diffs[0][fi]; f.Deleted {
+			delete(files, f.Path)
+		} else if f.OldPath != "" && f.OldPath != f.Path {
+			delete(files, f.OldPath)
+		}
+	}
 	for fi := range diffs[0] {
 		f := &diffs[0][fi]
 		if f.Deleted {
-			delete(files, f.Path)
 			continue
 		}
-		oldPath := f.OldPath
-		if oldPath == "" {
-			oldPath = f.Path
+		if st := copies[f.Path]; st != nil && len(parents) <= 1 {
+			files[f.Path] = st
+			continue
 		}
-		renamed := f.OldPath != "" && f.OldPath != f.Path
-		var old *fileState
-		if !isNew(f) {
-			var err error
-			if old, err = e.oldFile(parentOr(parents, 0), p0files, oldPath); err != nil {
-				return err
-			}
-		}
-		if renamed {
-			delete(files, f.OldPath)
-		}
+		old := olds[fi]
 		if f.Gitlink {
 			delete(files, f.Path)
 			continue
+		}
+		if old != nil && old.Binary && len(f.Hunks) == 0 {
+			// A binary file renamed, or its mode changed: git's diff says
+			// "Binary files differ" only when the content changes.
+			f.Binary = true
 		}
 		if f.Binary && len(parents) <= 1 {
 			files[f.Path] = &fileState{Binary: true}
@@ -503,7 +526,7 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 		}
 		go func() {
 			defer close(chans[w])
-			err := g.LogCommits(ctx, ids, nil, func(le *git.LogEntry) error {
+			err := g.LogCommits(ctx, ids, []string{"--full-index"}, func(le *git.LogEntry) error {
 				select {
 				case chans[w] <- group{le}:
 					return nil
@@ -699,4 +722,95 @@ func (e *engine) parentOrigin(parents []string, diffs [][]git.FileDiff, f *git.F
 	op := cmp.Or(pf.OldPath, pf.Path)
 	st, err := e.oldFile(parents[k], e.parentFiles(parents[k]), op)
 	return pf, st, err
+}
+
+// exactSources finds the files a commit adds that are byte for byte a
+// file it deletes or renames away. git log pairs each deleted file with
+// at most one added file; git blame looks for the one file's source
+// alone (blame.c, find_rename: diff_opts.single_follow), so a file copied
+// from a file that was also renamed is followed to that file's history.
+// Only identical content is matched here: that is the case git's exact
+// rename detection settles before any similarity score.
+func (e *engine) exactSources(parent string, pfiles map[string]*fileState, fs []git.FileDiff) (map[string]*fileState, error) {
+	var added []*git.FileDiff
+	var gone []string
+	for i := range fs {
+		f := &fs[i]
+		switch {
+		case f.Deleted:
+			gone = append(gone, f.Path)
+		case f.Created && f.Blob != "" && !f.Gitlink:
+			added = append(added, f)
+		case f.OldPath != "" && f.OldPath != f.Path:
+			gone = append(gone, f.OldPath)
+		}
+	}
+	if len(added) == 0 || len(gone) == 0 || parent == "" {
+		return nil, nil
+	}
+	ids := map[string][]string{}
+	for _, q := range gone {
+		id, typ, _, err := e.batch.ReadID(parent + ":" + q)
+		if errors.Is(err, git.ErrNotFound) || (err == nil && typ != "blob") {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids[id] = append(ids[id], q)
+	}
+	var out map[string]*fileState
+	for _, f := range added {
+		srcs := ids[f.Blob]
+		if len(srcs) == 0 {
+			if err := e.followAlone(parent, f, gone); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		// git prefers a source with the same base name (diffcore-rename.c,
+		// find_identical_files).
+		q := srcs[0]
+		for _, c := range srcs {
+			if path.Base(c) == path.Base(f.Path) {
+				q = c
+				break
+			}
+		}
+		st, err := e.oldFile(parent, pfiles, q)
+		if err != nil {
+			return nil, err
+		}
+		if st != nil {
+			if out == nil {
+				out = map[string]*fileState{}
+			}
+			out[f.Path] = st
+		}
+	}
+	return out, nil
+}
+
+// followAlone asks git for the source of an added file among the files
+// its commit deletes or renames away, as git blame does (one destination,
+// every deleted file a candidate source): a diff limited to those paths.
+// When git finds one, f becomes that rename, hunks included.
+func (e *engine) followAlone(parent string, f *git.FileDiff, gone []string) error {
+	args := []string{"--literal-pathspecs", "diff-tree", "-r", "-p", "-U0", "-M", "--full-index", "--no-color", "--no-ext-diff",
+		"--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", parent, e.current, "--", f.Path}
+	out, err := e.g.Output(context.Background(), append(args, gone...)...)
+	if err != nil {
+		return err
+	}
+	fs, err := git.ParseDiffAll(bytes.NewReader(out))
+	if err != nil {
+		return err
+	}
+	for _, d := range fs {
+		if d.Path == f.Path && !d.Deleted && !d.Created && d.OldPath != "" && d.OldPath != f.Path {
+			*f = d
+			return nil
+		}
+	}
+	return nil
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/hallmark-dev/hallmark/repo"
 )
 
-// TestMergesAsGitBlameDecides replays merges of the kinds that made the
+// TestMergesAndRenamesAsGitBlameDecides replays merges (and renames) of the kinds that made the
 // engine disagree with git blame on real repositories, each reduced to a
 // small history, and holds every line of every file to git blame.
 //
@@ -20,7 +20,7 @@ import (
 // each parent in turn. The engine used to diff against every parent at
 // once, so a line common to both parents went to the first parent's
 // history even when the merge took the second parent's file as it was.
-func TestMergesAsGitBlameDecides(t *testing.T) {
+func TestMergesAndRenamesAsGitBlameDecides(t *testing.T) {
 	cases := []struct {
 		name, reason string
 		build        func(g *gittest.Repo)
@@ -119,6 +119,35 @@ func TestMergesAsGitBlameDecides(t *testing.T) {
 				}
 				g.Git("checkout", "-q", "main")
 				g.Git("merge", "-q", "-m", "octopus", "x", "y")
+			},
+		},
+		{
+			name: "one file moved to two places",
+			reason: "Aider-AI/aider 64a8d567 (\"reorg scm files\"): queries/tree-sitter-javascript-tags.scm moved " +
+				"to tree-sitter-language-pack/ unchanged and, edited, to tree-sitter-languages/; git log -M pairs " +
+				"the source with one destination only, git blame looks for each file's source alone (find_rename, " +
+				"single_follow) and follows both",
+			build: func(g *gittest.Repo) {
+				g.Write("queries/js-tags.scm", gittest.Lines("query", 20))
+				g.Commit("Added tags queries", "")
+				g.Write("queries/pack/js-tags.scm", gittest.Lines("query", 20))
+				g.Write("queries/langs/js-tags.scm", strings.Replace(gittest.Lines("query", 20), "query 7\n", "function 7\n", 1))
+				g.Git("rm", "-q", "queries/js-tags.scm")
+				g.Commit("reorg scm files", "")
+				g.Git("mv", "queries/langs/js-tags.scm", "queries/langs/javascript-tags.scm")
+				g.Commit("reorg again", "")
+			},
+		},
+		{
+			name:   "a binary file renamed",
+			reason: "Aider-AI/aider's website images, moved unchanged: the rename's diff has no \"Binary files differ\" line, and the file stayed binary",
+			build: func(g *gittest.Repo) {
+				g.Write("assets/logo.jpg", "\xff\xd8\xff\x00\x10JFIF\n\x00\x01\n")
+				g.Write("t.txt", "t\n")
+				g.Commit("add image", "")
+				g.Write("website/.keep", "")
+				g.Git("mv", "assets/logo.jpg", "website/logo.jpg")
+				g.Commit("move image", "")
 			},
 		},
 		{
