@@ -159,8 +159,8 @@ func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions)
 		}
 	}
 	done := 0
-	err = streamCommits(ctx, g, order, parents, func(group []*git.LogEntry) error {
-		if err := e.apply(group, children); err != nil {
+	err = streamCommits(ctx, g, order, parents, func(c *git.Commit, diffs [][]git.FileDiff, whole map[string]int) error {
+		if err := e.apply(c, diffs, whole, children); err != nil {
 			return err
 		}
 		done++
@@ -222,9 +222,10 @@ func newCount(old int, f *git.FileDiff) int {
 	return n
 }
 
-// apply replays one commit: entries holds its diff against each parent.
-func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
-	c := entries[0].Commit
+// apply replays one commit: diffs holds its diff against each parent (for
+// a merge, as mergeDiff says), whole the paths a merge takes whole from a
+// parent other than the first.
+func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]int, children map[string]int) error {
 	e.current = c.ID
 	ci := e.commitIndex(c)
 	parents := c.Parents
@@ -253,11 +254,8 @@ func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
 			p0files = files
 		}
 	}
-	diffs := make([][]git.FileDiff, max(1, len(parents)))
-	for _, en := range entries {
-		if en.Parent < len(diffs) {
-			diffs[en.Parent] = en.Files
-		}
+	if len(diffs) == 0 {
+		diffs = [][]git.FileDiff{nil}
 	}
 	copies, err := e.exactSources(parentOr(parents, 0), p0files, diffs[0])
 	if err != nil {
@@ -291,6 +289,18 @@ func (e *engine) apply(entries []*git.LogEntry, children map[string]int) error {
 		}
 		if st := copies[f.Path]; st != nil && len(parents) <= 1 {
 			files[f.Path] = st
+			continue
+		}
+		if k, ok := whole[f.Path]; ok {
+			st, err := e.oldFile(parents[k], e.parentFiles(parents[k]), f.Path)
+			if err != nil {
+				return err
+			}
+			if st != nil {
+				files[f.Path] = st
+			} else {
+				delete(files, f.Path)
+			}
 			continue
 		}
 		old := olds[fi]
@@ -503,11 +513,10 @@ func saveCache(path string, b *Blame) error {
 // streamCommits calls each with every commit of order and its diff
 // against each parent, in that order. The diffs are what costs: git
 // computes them in several processes at once, each given every n-th chunk
-// of the history, and the chunks are put back in order here. Merges are
-// diffed against each parent by one more process, `git diff-tree --stdin`
-// (git log -m drops a parent whose diff is empty, and its --format cannot
-// say which parent a diff is against).
-func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map[string][]string, each func([]*git.LogEntry) error) error {
+// of the history, and the chunks are put back in order here. Merges get
+// their diffs from prepareMerges, which runs beside the log processes and
+// diffs content only where a merge differs from every parent.
+func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map[string][]string, each func(c *git.Commit, diffs [][]git.FileDiff, whole map[string]int) error) error {
 	const chunk = 16
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	if len(order) < 4*chunk || workers < 2 {
@@ -515,11 +524,10 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	type group = []*git.LogEntry
-	chans := make([]chan group, workers)
-	errs := make(chan error, workers+1)
+	chans := make([]chan *git.LogEntry, workers)
+	errs := make(chan error, workers)
 	for w := range workers {
-		chans[w] = make(chan group, 64*chunk)
+		chans[w] = make(chan *git.LogEntry, 64*chunk)
 		var ids []string
 		for c := w * chunk; c < len(order); c += workers * chunk {
 			ids = append(ids, order[c:min(c+chunk, len(order))]...)
@@ -528,7 +536,7 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 			defer close(chans[w])
 			err := g.LogCommits(ctx, ids, []string{"--full-index"}, func(le *git.LogEntry) error {
 				select {
-				case chans[w] <- group{le}:
+				case chans[w] <- le:
 					return nil
 				case <-ctx.Done():
 					return ctx.Err()
@@ -537,66 +545,70 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 			errs <- err
 		}()
 	}
-	type mergeDiff struct {
-		commit string
-		files  []git.FileDiff
-	}
-	var pairs [][2]string
+	var merges [][]string
 	for _, id := range order {
 		if ps := parents[id]; len(ps) > 1 {
-			for _, p := range ps {
-				pairs = append(pairs, [2]string{p, id})
-			}
+			merges = append(merges, append([]string{id}, ps...))
 		}
 	}
-	merges := make(chan mergeDiff, 64)
+	type prepared struct {
+		m   map[string]*mergeDiff
+		err error
+	}
+	mergesDone := make(chan prepared, 1)
 	go func() {
-		defer close(merges)
-		errs <- g.DiffPairs(ctx, pairs, func(commit string, files []git.FileDiff) error {
-			select {
-			case merges <- mergeDiff{commit, files}:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
+		m, err := prepareMerges(ctx, g, merges)
+		mergesDone <- prepared{m, err}
 	}()
+	var mds map[string]*mergeDiff
 	fail := func(err error) error {
 		cancel()
 		return err
 	}
 	for c := 0; c < len(order); c++ {
 		w := (c / chunk) % workers
-		grp, ok := <-chans[w]
+		le, ok := <-chans[w]
 		if !ok {
-			for range workers + 1 {
+			for range workers {
 				if err := <-errs; err != nil && !errors.Is(err, context.Canceled) {
 					return fail(err)
 				}
 			}
 			return fail(fmt.Errorf("attribution: git log ended before commit %s", order[c]))
 		}
-		if grp[0].Commit.ID != order[c] {
-			return fail(fmt.Errorf("attribution: git log gave %s where %s was expected", grp[0].Commit.ID, order[c]))
+		if le.Commit.ID != order[c] {
+			return fail(fmt.Errorf("attribution: git log gave %s where %s was expected", le.Commit.ID, order[c]))
 		}
-		if ps := grp[0].Commit.Parents; len(ps) > 1 {
-			commit := grp[0].Commit
-			grp = make(group, 0, len(ps))
-			for k := range ps {
-				md, ok := <-merges
-				if !ok || md.commit != order[c] {
-					return fail(fmt.Errorf("attribution: the diffs of merge %s are missing", order[c]))
+		if len(le.Commit.Parents) > 1 {
+			if mds == nil {
+				p := <-mergesDone
+				if p.err != nil {
+					return fail(p.err)
 				}
-				grp = append(grp, &git.LogEntry{Commit: commit, Parent: k, Files: md.files})
+				mds = p.m
 			}
+			md := mds[order[c]]
+			if md == nil {
+				return fail(fmt.Errorf("attribution: the diffs of merge %s are missing", order[c]))
+			}
+			delete(mds, order[c])
+			if err := each(le.Commit, md.diffs, md.whole); err != nil {
+				return fail(err)
+			}
+			continue
 		}
-		if err := each(grp); err != nil {
+		if err := each(le.Commit, [][]git.FileDiff{le.Files}, nil); err != nil {
 			return fail(err)
 		}
 	}
-	for range workers + 1 {
+	for range workers {
 		if err := <-errs; err != nil {
 			return err
+		}
+	}
+	if mds == nil {
+		if p := <-mergesDone; p.err != nil {
+			return p.err
 		}
 	}
 	return nil
