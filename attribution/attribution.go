@@ -111,8 +111,9 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 	if a.noted, err = r.NotedCommits(ctx); err != nil {
 		return nil, err
 	}
-	cache := cachePath(g.GitDir, c.ID, since)
+	dir := cacheDir(ctx, g)
 	var tagOf map[string][]string
+	var nkey string
 	ro := replayOptions{rev: c.ID, since: since, progress: opts.Progress}
 	if opts.Tags {
 		if tagOf, err = tagsOf(ctx, g); err != nil {
@@ -122,11 +123,26 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 		for id := range tagOf {
 			ro.tags[id] = true
 		}
+		nkey = notesKey(ctx, g)
+	}
+	// tagsValid: a cached state's tallies at tags stand when the notes are
+	// as they were and the tags still point where they did.
+	tagsValid := func(b *Blame) bool {
+		if b.TagsKey != nkey {
+			return false
+		}
+		for _, t := range b.Tags {
+			if !slices.Contains(tagOf[t.Commit], t.Tag) {
+				return false
+			}
+		}
+		return true
 	}
 	var b *Blame
-	if !opts.NoCache && !opts.Tags {
-		if b, err = loadCache(cache); err == nil && b.Commit == c.ID {
+	if !opts.NoCache {
+		if b, err = loadCache(entryPath(dir, c.ID, since)); err == nil && b.Commit == c.ID && (!opts.Tags || tagsValid(b)) {
 			a.FromCache = true
+			a.Tags = b.Tags
 		} else {
 			b = nil
 		}
@@ -138,17 +154,52 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 			ro.onStart = func(b *Blame) { a.blame = b }
 			ro.onTag = func(commit string, files map[string]*fileState) {
 				tally := a.tallyFiles(files)
+				var when time.Time
+				if ci, ok := indexOf(a.blame, commit); ok {
+					when = time.Unix(a.blame.Commits[ci].Time, 0).UTC()
+				}
 				for _, t := range tagOf[commit] {
-					a.Tags = append(a.Tags, TagShare{Tag: t, Commit: commit, Tally: repo.NewTally(tally)})
+					a.Tags = append(a.Tags, TagShare{Tag: t, Commit: commit, Time: when, Tally: repo.NewTally(tally)})
 				}
 			}
 		}
-		b, err = replay(ctx, g, batch, ro)
-		if err != nil {
-			return nil, err
+		if !opts.NoCache && since == "" {
+			// Start from the cached states of ancestors, when they cover
+			// every commit the new ones start from.
+			if ro.not = cachedAncestors(ctx, g, dir); len(ro.not) > 0 {
+				var seeded []TagShare
+				ro.seed = func(id string) (*Blame, error) {
+					sb, err := loadCache(entryPath(dir, id, ""))
+					if err != nil || sb.Commit != id || (opts.Tags && !tagsValid(sb)) {
+						return nil, err
+					}
+					seeded = append(seeded, sb.Tags...)
+					return sb, nil
+				}
+				b, err = replay(ctx, g, batch, ro)
+				if err == nil {
+					a.Tags = append(seeded, a.Tags...)
+				}
+				if errors.Is(err, errFullReplay) {
+					a.Tags, b, err = nil, nil, nil
+				}
+				if err != nil {
+					return nil, err
+				}
+				ro.not, ro.seed = nil, nil
+			}
+		}
+		if b == nil {
+			if b, err = replay(ctx, g, batch, ro); err != nil {
+				return nil, err
+			}
+		}
+		a.Tags = dedupeTags(a.Tags)
+		if opts.Tags {
+			b.Tags, b.TagsKey = a.Tags, nkey
 		}
 		if !opts.NoCache {
-			_ = saveCache(cache, b) // a cache that cannot be written only costs time
+			_ = saveCache(entryPath(dir, c.ID, since), b) // a cache that cannot be written only costs time
 		}
 	}
 	a.blame = b
@@ -158,13 +209,22 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 		}
 	}
 	slices.Sort(a.Binary)
-	for i := range a.Tags {
-		if ci, ok := indexOf(b, a.Tags[i].Commit); ok {
-			a.Tags[i].Time = time.Unix(b.Commits[ci].Time, 0).UTC()
-		}
-	}
 	slices.SortFunc(a.Tags, func(x, y TagShare) int { return cmp.Or(x.Time.Compare(y.Time), cmp.Compare(x.Tag, y.Tag)) })
 	return a, nil
+}
+
+// dedupeTags keeps one share per tag (a tag reached from two cached
+// states comes twice).
+func dedupeTags(ts []TagShare) []TagShare {
+	seen := map[string]bool{}
+	out := ts[:0]
+	for _, t := range ts {
+		if !seen[t.Tag] {
+			seen[t.Tag] = true
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func indexOf(b *Blame, id string) (int, bool) {

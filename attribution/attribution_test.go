@@ -142,7 +142,7 @@ func TestBareRepositoryAndCache(t *testing.T) {
 		t.Errorf("second analysis: from cache %v, %+v", b.FromCache, rep2.Tally)
 	}
 	// A corrupt cache is recomputed, not trusted.
-	matches, _ := filepath.Glob(filepath.Join(bare, "hallmark", "cache", "*.gob"))
+	matches, _ := filepath.Glob(filepath.Join(bare, "hallmark", "cache", "*", "*.gob"))
 	if len(matches) == 0 {
 		t.Fatal("no cache written")
 	}

@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/gob"
 	"errors"
 	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/internal/git"
@@ -64,6 +60,13 @@ type Blame struct {
 	Paths   []string
 	Sources []Source
 	Files   map[string]*fileState
+	// Own counts, for every commit of the history replayed, the lines it
+	// wrote (added lines; for a merge, those no parent has).
+	Own map[string]int32
+	// Tags are the tallies at tags (Options.Tags), computed under the
+	// state of the notes TagsKey names.
+	Tags    []TagShare
+	TagsKey string
 }
 
 type engine struct {
@@ -81,16 +84,45 @@ type engine struct {
 }
 
 func (e *engine) commitIndex(c *git.Commit) int32 {
-	if i, ok := e.index[c.ID]; ok {
-		return i
-	}
-	i := int32(len(e.b.Commits))
-	e.b.Commits = append(e.b.Commits, CommitMeta{
+	return e.commitMeta(CommitMeta{
 		ID: c.ID, Parents: c.Parents, AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail,
 		CommitterName: c.CommitterName, CommitterEmail: c.CommitterEmail, Time: c.CommitTime.Unix(), Message: c.Message,
 	})
-	e.index[c.ID] = i
+}
+
+func (e *engine) commitMeta(m CommitMeta) int32 {
+	if i, ok := e.index[m.ID]; ok {
+		return i
+	}
+	i := int32(len(e.b.Commits))
+	e.b.Commits = append(e.b.Commits, m)
+	e.index[m.ID] = i
 	return i
+}
+
+// adopt takes a cached tree state into the replay's tables.
+func (e *engine) adopt(sb *Blame) map[string]*fileState {
+	remap := make([]int32, len(sb.Sources))
+	for i, src := range sb.Sources {
+		remap[i] = e.source(e.commitMeta(sb.Commits[src.C]), e.path(sb.Paths[src.P]))
+	}
+	files := make(map[string]*fileState, len(sb.Files))
+	for p, fs := range sb.Files {
+		nf := &fileState{Binary: fs.Binary, Lines: make([]origin, len(fs.Lines))}
+		for i, o := range fs.Lines {
+			if o.S != boundary {
+				o.S = remap[o.S]
+			}
+			nf.Lines[i] = o
+		}
+		files[p] = nf
+	}
+	for id, n := range sb.Own {
+		if _, ok := e.b.Own[id]; !ok {
+			e.b.Own[id] = n
+		}
+	}
+	return files
 }
 
 // source returns the index of (commit, path) in the source table.
@@ -122,11 +154,19 @@ type replayOptions struct {
 	tags       map[string]bool
 	onTag      func(commit string, files map[string]*fileState)
 	onStart    func(b *Blame)
+	// not lists commits whose states seed may give: the replay starts from
+	// them instead of the beginning of the history.
+	not  []string
+	seed func(commit string) (*Blame, error)
 }
+
+// errFullReplay says that the cached states do not cover every commit the
+// new ones start from.
+var errFullReplay = errors.New("attribution: the cache does not cover the history")
 
 // replay computes the line origins of rev's tree.
 func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions) (*Blame, error) {
-	e := &engine{sources: map[Source]int32{}, g: g, batch: batch, b: &Blame{Commit: o.rev, Since: o.since}, index: map[string]int32{},
+	e := &engine{sources: map[Source]int32{}, g: g, batch: batch, b: &Blame{Commit: o.rev, Since: o.since, Own: map[string]int32{}}, index: map[string]int32{},
 		pathIdx: map[string]int32{}, states: map[string]*treeState{}, inRange: map[string]bool{},
 		onTag: o.onTag, tags: o.tags}
 	if o.onStart != nil {
@@ -135,6 +175,9 @@ func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions)
 	rng := []string{o.rev}
 	if o.since != "" {
 		rng = append(rng, "^"+o.since)
+	}
+	if len(o.not) > 0 {
+		rng = append(append(rng, "--not"), o.not...)
 	}
 	// The commits in topological order (parents first), and children
 	// counts, so that a tree state is dropped (or taken over in place) once
@@ -156,6 +199,23 @@ func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions)
 		e.inRange[f[0]] = true
 		for _, p := range f[1:] {
 			children[p]++
+		}
+	}
+	if o.seed != nil {
+		if len(order) == 0 {
+			return nil, errFullReplay
+		}
+		for _, id := range order {
+			for _, p := range parents[id] {
+				if e.inRange[p] || e.states[p] != nil {
+					continue
+				}
+				sb, err := o.seed(p)
+				if err != nil || sb == nil {
+					return nil, errFullReplay
+				}
+				e.states[p] = &treeState{files: e.adopt(sb), refs: children[p]}
+			}
 		}
 	}
 	done := 0
@@ -282,6 +342,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 			delete(files, f.OldPath)
 		}
 	}
+	own := 0
 	for fi := range diffs[0] {
 		f := &diffs[0][fi]
 		if f.Deleted {
@@ -330,6 +391,9 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 			// The common case, one parent: copy the unchanged runs between
 			// hunks, and give the hunks' lines to this commit.
 			files[f.Path] = &fileState{Lines: spliced(old, f, n, si)}
+			for _, h := range f.Hunks {
+				own += h.NewLines
+			}
 			continue
 		}
 		whole, err := e.mergeFile(parents, diffs, f, old)
@@ -373,10 +437,12 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 		for ln := 1; ln <= n; ln++ {
 			if !assigned[ln-1] {
 				result[ln-1] = origin{S: si, N: int32(ln)}
+				own++
 			}
 		}
 		files[f.Path] = &fileState{Lines: result}
 	}
+	e.b.Own[c.ID] = int32(own)
 	// Drop parents' states no child needs any more.
 	for _, p := range parents {
 		if st := e.states[p]; st != nil {
@@ -443,71 +509,6 @@ func findDiff(fs []git.FileDiff, path string) *git.FileDiff {
 		}
 	}
 	return nil
-}
-
-// cacheVersion changes whenever the replay or the cache format does.
-const cacheVersion = 2
-
-func cachePath(gitDir, rev, since string) string {
-	name := fmt.Sprintf("blame-v%d-%s", cacheVersion, rev)
-	if since != "" {
-		name += "-since-" + since
-	}
-	return filepath.Join(gitDir, "hallmark", "cache", name+".gob")
-}
-
-type cachedBlame struct {
-	Commit, Since string
-	Commits       []CommitMeta
-	Paths         []string
-	Sources       []Source
-	Names         []string
-	Files         []fileState
-}
-
-func loadCache(path string) (*Blame, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var cb cachedBlame
-	if err := gob.NewDecoder(f).Decode(&cb); err != nil {
-		return nil, err
-	}
-	b := &Blame{Commit: cb.Commit, Since: cb.Since, Commits: cb.Commits, Paths: cb.Paths, Sources: cb.Sources, Files: map[string]*fileState{}}
-	for i, n := range cb.Names {
-		fs := cb.Files[i]
-		b.Files[n] = &fs
-	}
-	return b, nil
-}
-
-func saveCache(path string, b *Blame) error {
-	cb := cachedBlame{Commit: b.Commit, Since: b.Since, Commits: b.Commits, Paths: b.Paths, Sources: b.Sources}
-	for n := range b.Files {
-		cb.Names = append(cb.Names, n)
-	}
-	slices.Sort(cb.Names)
-	for _, n := range cb.Names {
-		cb.Files = append(cb.Files, *b.Files[n])
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := gob.NewEncoder(tmp).Encode(&cb); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // streamCommits calls each with every commit of order and its diff

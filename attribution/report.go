@@ -88,7 +88,7 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 	rep.Evidence = rowsOf(evidence)
 	switch by {
 	case "month", "quarter":
-		rows, err := Periods(ctx, a.r, &PeriodOptions{Rev: a.Commit, Since: a.Since, Quarter: by == "quarter", Keyring: a.keyring})
+		rows, err := a.periods(ctx, by == "quarter")
 		if err != nil {
 			return nil, err
 		}
@@ -205,6 +205,55 @@ func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]Row, error)
 		if err := account(m, files); err != nil {
 			return nil, err
 		}
+	}
+	rows := rowsOf(per)
+	slices.SortFunc(rows, func(a, b Row) int { return cmp.Compare(a.Key, b.Key) })
+	return rows, nil
+}
+
+// periods is [Periods] from the lines the replay counted for each commit
+// (kept in the cache), so that only commit metadata is read from git.
+func (a *Analysis) periods(ctx context.Context, quarter bool) ([]Row, error) {
+	if a.blame.Own == nil {
+		return Periods(ctx, a.r, &PeriodOptions{Rev: a.Commit, Since: a.Since, Quarter: quarter, Keyring: a.keyring})
+	}
+	rng := []string{a.Commit}
+	if a.Since != "" {
+		rng = append(rng, "^"+a.Since)
+	}
+	landed, err := landingTimes(ctx, a.r.Git(), rng)
+	if err != nil {
+		return nil, err
+	}
+	per := map[string]*provenance.Count{}
+	err = a.r.Git().Log(ctx, append(rng, "--no-patch"), func(e *git.LogEntry) error {
+		c := e.Commit
+		t, ok := landed[c.ID]
+		if !ok {
+			return nil
+		}
+		key := period(t, quarter)
+		n := per[key]
+		if n == nil {
+			n = &provenance.Count{}
+			per[key] = n
+		}
+		if _, ok := a.noted[c.ID]; ok {
+			if rec, _ := a.recordOf(c.ID); rec != nil {
+				rc := rec.Count()
+				n.Add(provenance.AI, rc.AI)
+				n.Add(provenance.Mixed, rc.Mixed)
+				n.Add(provenance.Human, rc.Human)
+				n.Add(provenance.Unknown, rc.Unknown)
+				return nil
+			}
+		}
+		_, class := repo.InferAuthor(c)
+		n.Add(class, int(a.blame.Own[c.ID]))
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	rows := rowsOf(per)
 	slices.SortFunc(rows, func(a, b Row) int { return cmp.Compare(a.Key, b.Key) })
