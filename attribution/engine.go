@@ -749,12 +749,13 @@ func (e *engine) exactSources(parent string, pfiles map[string]*fileState, fs []
 	var gone []string
 	for i := range fs {
 		f := &fs[i]
+		// Only a rename's source can be another file's source too: a
+		// deleted file git log paired with no added file matched none of
+		// them, alone or not.
 		switch {
-		case f.Deleted:
-			gone = append(gone, f.Path)
 		case f.Created && f.Blob != "" && !f.Gitlink:
 			added = append(added, f)
-		case f.OldPath != "" && f.OldPath != f.Path:
+		case !f.Deleted && f.OldPath != "" && f.OldPath != f.Path:
 			gone = append(gone, f.OldPath)
 		}
 	}
@@ -773,12 +774,11 @@ func (e *engine) exactSources(parent string, pfiles map[string]*fileState, fs []
 		ids[id] = append(ids[id], q)
 	}
 	var out map[string]*fileState
+	var unmatched []*git.FileDiff
 	for _, f := range added {
 		srcs := ids[f.Blob]
 		if len(srcs) == 0 {
-			if err := e.followAlone(parent, f, gone); err != nil {
-				return nil, err
-			}
+			unmatched = append(unmatched, f)
 			continue
 		}
 		// git prefers a source with the same base name (diffcore-rename.c,
@@ -801,6 +801,18 @@ func (e *engine) exactSources(parent string, pfiles map[string]*fileState, fs []
 			out[f.Path] = st
 		}
 	}
+	// Each added file alone, as git blame does; past a few, all of them at
+	// once (one process, the sources shared between them as git log
+	// shares them, but freed from the destinations git log gave them).
+	if len(unmatched) <= 16 {
+		for _, f := range unmatched {
+			if err := e.followAlone(parent, []*git.FileDiff{f}, gone); err != nil {
+				return nil, err
+			}
+		}
+	} else if err := e.followAlone(parent, unmatched, gone); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -808,9 +820,14 @@ func (e *engine) exactSources(parent string, pfiles map[string]*fileState, fs []
 // its commit deletes or renames away, as git blame does (one destination,
 // every deleted file a candidate source): a diff limited to those paths.
 // When git finds one, f becomes that rename, hunks included.
-func (e *engine) followAlone(parent string, f *git.FileDiff, gone []string) error {
+func (e *engine) followAlone(parent string, added []*git.FileDiff, gone []string) error {
 	args := []string{"--literal-pathspecs", "diff-tree", "-r", "-p", "-U0", "-M", "--full-index", "--no-color", "--no-ext-diff",
-		"--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", parent, e.current, "--", f.Path}
+		"--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", parent, e.current, "--"}
+	byPath := map[string]*git.FileDiff{}
+	for _, f := range added {
+		args = append(args, f.Path)
+		byPath[f.Path] = f
+	}
 	out, err := e.g.Output(context.Background(), append(args, gone...)...)
 	if err != nil {
 		return err
@@ -820,9 +837,8 @@ func (e *engine) followAlone(parent string, f *git.FileDiff, gone []string) erro
 		return err
 	}
 	for _, d := range fs {
-		if d.Path == f.Path && !d.Deleted && !d.Created && d.OldPath != "" && d.OldPath != f.Path {
+		if f := byPath[d.Path]; f != nil && !d.Deleted && !d.Created && d.OldPath != "" && d.OldPath != d.Path {
 			*f = d
-			return nil
 		}
 	}
 	return nil
