@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/diff"
@@ -101,27 +102,36 @@ func (r *Repo) AddNotes(ctx context.Context, lines map[string][][]byte, message 
 	if err != nil {
 		return err
 	}
-	var lastErr error
-	for range 5 {
+	wait := newBackoff(NotesWriteBudget, 5*time.Millisecond, 500*time.Millisecond)
+	for attempts := 1; ; attempts++ {
 		done, err := r.addNotesOnce(ctx, lines, message, ident)
 		if done {
 			return err
 		}
-		lastErr = err
+		again, werr := wait.next(ctx)
+		if werr != nil {
+			return werr
+		}
+		if !again {
+			return fmt.Errorf("%w (%d attempts in %s; the last: %v)", ErrNotesBusy, attempts, NotesWriteBudget, err)
+		}
 	}
-	return fmt.Errorf("repo: notes kept moving while writing them: %w", lastErr)
 }
+
+// NotesWriteBudget bounds how long a notes write keeps trying while other
+// writers in the same repository keep committing notes first.
+const NotesWriteBudget = 30 * time.Second
+
+// ErrNotesBusy: other writers kept moving the notes for the whole
+// NotesWriteBudget; nothing was written.
+var ErrNotesBusy = errors.New("repo: other writers kept moving the notes for the whole time budget; try again")
 
 // addNotesOnce makes one attempt at the notes commit; done is false when
 // another writer moved the notes meanwhile and the merge must be done again.
 func (r *Repo) addNotesOnce(ctx context.Context, lines map[string][][]byte, message, ident string) (done bool, err error) {
 	if len(lines) == 1 { // one note: as git notes add writes it
 		for c, ls := range lines {
-			content, changed, err := r.mergedNote(ctx, c, ls)
-			if err != nil || !changed {
-				return true, err
-			}
-			err = r.writeNoteLoose(ctx, c, content, message, ident)
+			err := r.writeNoteLoose(ctx, c, ls, message, ident)
 			if errors.Is(err, errNotesMoved) {
 				return false, err
 			}
@@ -147,12 +157,15 @@ func (r *Repo) addNotesOnce(ctx context.Context, lines map[string][][]byte, mess
 // after it; bulk imports are big enough to be packs anyway.
 var notesImportArgs = []string{"-c", "fastimport.unpackLimit=1", "fast-import", "--quiet", "--done"}
 
-// mergedNote is commit's note with lines added to it (each once), and
-// whether that changes it.
-func (r *Repo) mergedNote(ctx context.Context, commit string, lines [][]byte) ([]byte, bool, error) {
-	data, err := r.noteBlob(ctx, commit)
-	if err != nil {
-		return nil, false, err
+// mergedNote is commit's note in the notes commit at ("" for none) with
+// lines added to it (each once), and whether that changes it.
+func (r *Repo) mergedNote(ctx context.Context, commit string, lines [][]byte, at string) ([]byte, bool, error) {
+	var data []byte
+	if at != "" {
+		var err error
+		if data, err = r.noteBlobAt(ctx, commit, at); err != nil {
+			return nil, false, err
+		}
 	}
 	merged := splitNote(data)
 	before := len(merged)
@@ -180,8 +193,10 @@ func (r *Repo) notesImport(ctx context.Context, lines map[string][][]byte, messa
 	}
 	var in bytes.Buffer
 	fmt.Fprintf(&in, "commit %s\ncommitter %s\ndata %d\n%s\n", NotesRef, ident, len(message), message)
+	at := ""
 	if tip, typ, _, err := b.ReadID(NotesRef); err == nil && typ == "commit" {
 		fmt.Fprintf(&in, "from %s\n", tip)
+		at = tip
 	}
 	commits := make([]string, 0, len(lines))
 	for c := range lines {
@@ -190,7 +205,7 @@ func (r *Repo) notesImport(ctx context.Context, lines map[string][][]byte, messa
 	slices.Sort(commits)
 	changed := false
 	for _, c := range commits {
-		content, ok, err := r.mergedNote(ctx, c, lines[c])
+		content, ok, err := r.mergedNote(ctx, c, lines[c], at)
 		if err != nil {
 			return nil, false, err
 		}

@@ -72,6 +72,11 @@ func ParseNote(data []byte) ([][]byte, error) {
 }
 
 func (r *Repo) noteBlob(ctx context.Context, commit string) ([]byte, error) {
+	return r.noteBlobAt(ctx, commit, NotesRef)
+}
+
+// noteBlobAt is commit's note in the notes commit at (a ref or an id).
+func (r *Repo) noteBlobAt(ctx context.Context, commit, at string) ([]byte, error) {
 	b, err := r.reader(ctx)
 	if err != nil {
 		return nil, err
@@ -86,7 +91,7 @@ func (r *Repo) noteBlob(ctx context.Context, commit string) ([]byte, error) {
 	// The fan-outs git uses for notes trees, asked for in one round trip.
 	var names []string
 	for _, p := range []string{commit, commit[:2] + "/" + commit[2:], commit[:2] + "/" + commit[2:4] + "/" + commit[4:]} {
-		names = append(names, NotesRef+":"+p)
+		names = append(names, at+":"+p)
 	}
 	objs, err := b.ReadManyLimit(names, MaxNoteSize)
 	if err != nil {

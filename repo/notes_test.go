@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hallmark-dev/hallmark/internal/gittest"
@@ -96,4 +98,52 @@ func FuzzParseNote(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAddNotesManyWritersOneClone: twelve writers in one clone (each its
+// own Repo, as separate hallmark processes are) add envelopes to the same
+// commit's note at once, half of them one note at a time (the loose
+// writer), half two notes at a time (fast-import); every one is stored,
+// none is lost to the race. (Reading the note at a newer tip than the one
+// the write was made on once dropped envelopes here.)
+func TestAddNotesManyWritersOneClone(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write("a", "1\n")
+	other := g.Commit("b", "")
+	g.Write("a", "2\n")
+	id := g.Commit("c", "")
+	const writers, each = 12, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rp, err := Open(ctx, g.Dir)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer rp.Close()
+			for i := range each {
+				line := fmt.Appendf(nil, `{"writer":%d,"n":%d}`, w, i)
+				notes := map[string][][]byte{id: {line}}
+				if w%2 == 1 {
+					notes[other] = [][]byte{line}
+				}
+				if err := rp.AddNotes(ctx, notes, "concurrent"); err != nil {
+					errs <- fmt.Errorf("writer %d, note %d: %w", w, i, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if got, want := len(allNoteLines(t, g)), writers*each+writers/2*each; got != want {
+		t.Errorf("%d envelopes stored, want %d", got, want)
+	}
 }

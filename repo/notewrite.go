@@ -34,10 +34,12 @@ var errNoLooseWrite = errors.New("repo: notes are written through fast-import he
 // subdirectories as git does.
 const maxFlatNotes = 250
 
-// writeNoteLoose stores content as commit's note in a new notes commit.
-// It returns errNoLooseWrite when fast-import should do it, and
-// errNotesMoved when another writer moved the ref meanwhile.
-func (r *Repo) writeNoteLoose(ctx context.Context, commit string, content []byte, message, ident string) error {
+// writeNoteLoose adds lines to commit's note in a new notes commit. It
+// returns errNoLooseWrite when fast-import should do it, and errNotesMoved
+// when another writer moved the ref meanwhile. The note is read at the
+// very notes commit the new one is made on, which the ref update then
+// names: a note read at any other tip could drop another writer's lines.
+func (r *Repo) writeNoteLoose(ctx context.Context, commit string, lines [][]byte, message, ident string) error {
 	objects, ok := r.looseObjectsDir(ctx)
 	if !ok {
 		return errNoLooseWrite
@@ -57,6 +59,14 @@ func (r *Repo) writeNoteLoose(ctx context.Context, commit string, content []byte
 			return err
 		}
 		tip, root = id, c.Tree
+	}
+	at := ""
+	if root != "" {
+		at = tip
+	}
+	content, changed, err := r.mergedNote(ctx, commit, lines, at)
+	if err != nil || !changed {
+		return err
 	}
 	w := &looseWriter{dir: objects, idLen: idLen}
 	blob, err := w.write("blob", content)

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"regexp"
 	"strings"
 	"time"
@@ -94,26 +93,21 @@ func (r *Repo) Sync(ctx context.Context, remote string, opts *SyncOptions) (*Syn
 		return nil, fmt.Errorf("repo: sync: bad remote %q", remote)
 	}
 	res := &SyncResult{Remote: remote}
-	deadline := time.Now().Add(budget)
-	wait := 20 * time.Millisecond
+	wait := newBackoff(budget, 20*time.Millisecond, 3*time.Second)
 	for {
 		res.Attempts++
 		done, err := r.syncOnce(ctx, remote, opts, res)
 		if done || err != nil {
 			return res, err
 		}
-		// Lost the race: wait a random time, longer each round, and start
-		// over, as long as the budget allows.
-		d := wait/2 + rand.N(wait/2+1)
-		if time.Now().Add(d).After(deadline) {
+		// Lost the race: wait, longer each round, and start over.
+		again, err := wait.next(ctx)
+		if err != nil {
+			return res, err
+		}
+		if !again {
 			return res, fmt.Errorf("%w (%d attempts in %s)", ErrSyncRace, res.Attempts, budget)
 		}
-		select {
-		case <-ctx.Done():
-			return res, ctx.Err()
-		case <-time.After(d):
-		}
-		wait = min(2*wait, 3*time.Second)
 	}
 }
 
