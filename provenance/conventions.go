@@ -80,6 +80,13 @@ const (
 func Detect(c CommitInfo) []Marker {
 	var out []Marker
 	add := func(m Marker) {
+		// A commit message need not be UTF-8; a record's text must be.
+		for _, p := range []*string{&m.Tool, &m.Model, &m.ModelID, &m.Session, &m.Evidence} {
+			*p = strings.ToValidUTF8(*p, "\uFFFD")
+		}
+		if m.ModelID != "" && !ValidModelID(m.ModelID) {
+			m.ModelID = ""
+		}
 		for i := range out {
 			if out[i].Convention == m.Convention {
 				merge(&out[i], m)
@@ -141,7 +148,9 @@ func Detect(c CommitInfo) []Marker {
 				add(m)
 			}
 		case "assisted-by":
-			add(assistedBy(t))
+			if m, ok := assistedBy(t); ok {
+				add(m)
+			}
 		case "generated-by":
 			// OpenInfra's AI policy (and Apache's generative tooling
 			// guidance): "Generated-By: <tool-name> [model-version]" when the
@@ -383,7 +392,7 @@ const hallmarkTool = "hallmark"
 // otherwise the free-form "TOOL [MODEL]" of OpenInfra's AI policy and
 // Fedora's: "Assisted-By" there means a person materially revised the
 // tool's output, so its lines are Mixed.
-func assistedBy(t Trailer) Marker {
+func assistedBy(t Trailer) (Marker, bool) {
 	fields := strings.Fields(t.Value)
 	if len(fields) > 0 {
 		hallmark := slices.Contains(fields[1:], hallmarkTool)
@@ -393,12 +402,11 @@ func assistedBy(t Trailer) Marker {
 			if hallmark {
 				m.Convention, m.Class = "hallmark", Unknown
 			}
-			return m
+			return m, true
 		}
 		if hallmark && len(fields) == 2 {
-			return Marker{Convention: "hallmark", Tool: fields[0], Evidence: t.String(), Class: Unknown}
+			return Marker{Convention: "hallmark", Tool: fields[0], Evidence: t.String(), Class: Unknown}, true
 		}
 	}
-	m, _ := toolAndModel("assisted-by", t, Mixed)
-	return m
+	return toolAndModel("assisted-by", t, Mixed)
 }

@@ -97,6 +97,19 @@
 //
 // # Agent Trace
 //
-// [ImportAgentTrace] and [ExportAgentTrace] convert between records and the
-// Agent Trace v0.1 JSON format.
+// [ExportAgentTrace] writes a record as an Agent Trace v0.1 record
+// (github.com/cursor/agent-trace) that validates against the spec's JSON
+// schema: its id a UUID made from the record's digest, its timestamp given.
+// [ParseAgentTraces] reads one record or JSONL, and [AgentTrace.Claims]
+// says what a trace claims of which lines (a range's contributor over its
+// conversation's, "unknown" where neither is given); [ImportAgentTrace]
+// turns one trace into a record of method [MethodImported].
+//
+// # git-ai
+//
+// [ParseGitAINote] reads a git-ai authorship log (refs/notes/ai, "Git AI
+// Standard v3.0.0", authorship/3.0.0, its legacy prompt keys too) as
+// git-ai's own reader does, and [GitAINote.Claims] gives each session's and
+// legacy prompt's lines to its model and tool, each known human's to that
+// person. The repository layer covers a commit's remaining lines as unknown.
 package provenance

@@ -138,6 +138,10 @@ const (
 	MethodConventions Method = "conventions" // inferred from the commit's author and message
 	MethodCarried     Method = "carried"     // carried from other records through a rewrite
 	MethodSnapshot    Method = "snapshot"    // every line of a tree (a module bundle), not a commit's diff
+	// MethodImported is a record converted from another tool's format
+	// (Agent Trace, git-ai's notes): evidence weaker than a capture,
+	// stronger than conventions.
+	MethodImported Method = "imported"
 )
 
 // Record is the authorship record of one commit: every line the commit added
@@ -201,7 +205,7 @@ func (r *Record) Validate() error {
 		}
 	}
 	switch r.Method {
-	case "", MethodCapture, MethodConventions, MethodCarried, MethodSnapshot:
+	case "", MethodCapture, MethodConventions, MethodCarried, MethodSnapshot, MethodImported:
 	default:
 		return invalid("unknown method %q", r.Method)
 	}

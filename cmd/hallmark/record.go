@@ -14,6 +14,7 @@ import (
 
 func newRecord() *cobra.Command {
 	var canonical bool
+	var format string
 	cmd := &cobra.Command{
 		Use:   "record [COMMIT]",
 		Short: "Print the unsigned authorship record of a commit (default HEAD)",
@@ -22,8 +23,13 @@ wrote it. Lines of a commit that carries an AI marker (Claude Code, Codex,
 Cursor, aider, Copilot, Assisted-by:, ...) are attributed to that model as
 "ai"; all other added lines to the commit's author as "human".
 
+With --format agent-trace the record is printed as an Agent Trace v0.1
+record (github.com/cursor/agent-trace), valid against that spec's schema:
+its id a UUID made from the record's digest, its timestamp the commit's.
+
   hallmark record HEAD~3
-  hallmark record --canonical | hallmark attest sign --key k.key --record -`,
+  hallmark record --canonical | hallmark attest sign --key k.key --record -
+  hallmark record --format agent-trace HEAD`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rev := argOr(args, "HEAD")
@@ -36,10 +42,30 @@ Cursor, aider, Copilot, Assisted-by:, ...) are attributed to that model as
 			if err != nil {
 				return err
 			}
-			return printRecord(cmd.OutOrStdout(), rec, canonical)
+			switch format {
+			case "hallmark":
+				return printRecord(cmd.OutOrStdout(), rec, canonical)
+			case "agent-trace":
+				c, err := r.Commit(cmd.Context(), rec.Commit)
+				if err != nil {
+					return err
+				}
+				t, err := provenance.ExportAgentTrace(rec, &provenance.ExportOptions{Timestamp: c.CommitTime})
+				if err != nil {
+					return err
+				}
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetEscapeHTML(false)
+				if !canonical {
+					enc.SetIndent("", "  ")
+				}
+				return enc.Encode(t)
+			}
+			return usagef("unknown --format %q: hallmark or agent-trace", format)
 		},
 	}
 	cmd.Flags().BoolVar(&canonical, "canonical", false, "print the canonical bytes that get signed, on one line")
+	cmd.Flags().StringVar(&format, "format", "hallmark", "hallmark, or agent-trace")
 	return cmd
 }
 

@@ -28,7 +28,7 @@ Exit status: 0 success, 1 a verification failure, 2 a usage or operational error
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
-	root.AddCommand(newVersion(), newInit(), newCheckpoint(), newStamp(), newCarry(), newVerify(), newReview(), newSync(), newKeys(), newRecord(), newAttest(), newReport(), newBlame(), newBundle(), newHook(), newInstallAgent())
+	root.AddCommand(newVersion(), newInit(), newCheckpoint(), newStamp(), newCarry(), newVerify(), newReview(), newSync(), newKeys(), newRecord(), newAttest(), newReport(), newBlame(), newBundle(), newImport(), newHook(), newInstallAgent())
 	return root
 }
 

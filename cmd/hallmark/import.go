@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hallmark-dev/hallmark/provenance"
+	"github.com/hallmark-dev/hallmark/repo"
+	"github.com/spf13/cobra"
+)
+
+func newImport() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "import",
+		Short: "Turn another tool's records (Agent Trace, git-ai notes) into hallmark records",
+		Long: `Read the attribution another tool recorded and store it as hallmark records
+of method "imported": evidence below a captured record and above the commit
+conventions. Every line a commit added is covered: by what the other tool
+says of it, or else as "unknown", the commit's author's.`,
+	}
+	cmd.AddCommand(newImportAgentTrace(), newImportGitAI())
+	return cmd
+}
+
+// importFlags are the flags both importers take.
+type importFlags struct {
+	print bool
+	key   string
+	force bool
+}
+
+func (f *importFlags) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.print, "print", false, "print the hallmark records as JSON and store nothing")
+	cmd.Flags().StringVar(&f.key, "key", "", "sign the stored records with this private key or KMS reference (default: unsigned)")
+	cmd.Flags().BoolVar(&f.force, "force", false, "add the imported record to a commit that has a hallmark record already")
+}
+
+// emit prints or stores one imported record.
+func (f *importFlags) emit(cmd *cobra.Command, r *repo.Repo, rec *provenance.Record, st repo.ImportStats) error {
+	ctx := cmd.Context()
+	if f.print {
+		return printRecord(cmd.OutOrStdout(), rec, false)
+	}
+	opts := &repo.StoreImportedOptions{Force: f.force}
+	if f.key != "" {
+		s, err := loadSigner(ctx, f.key)
+		if err != nil {
+			return err
+		}
+		opts.Signer = s
+	}
+	res, err := r.StoreImported(ctx, rec, opts)
+	if err != nil {
+		return err
+	}
+	printStamp(cmd, res, "imported")
+	if st.Outside > 0 {
+		fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s: %d claimed lines are not lines the commit added; left out\n", rec.Commit[:12], st.Outside)
+	}
+	return nil
+}
+
+func newImportAgentTrace() *cobra.Command {
+	var f importFlags
+	var commit string
+	cmd := &cobra.Command{
+		Use:   "agent-trace FILE... [--commit REV] [--print] [--key KEY]",
+		Short: "Import Agent Trace records (JSON, or JSONL such as .agent-trace/traces.jsonl)",
+		Long: `Read Agent Trace v0.1 records (github.com/cursor/agent-trace) and store, for
+each commit they name, one hallmark record of method "imported". A record's
+vcs.revision names its commit; without one, --commit (default HEAD). A
+range's contributor overrides its conversation's; a conversation without one
+is "unknown". When several records speak of one line, the last one read wins.
+
+  hallmark import agent-trace .agent-trace/traces.jsonl --commit HEAD
+  hallmark import agent-trace trace.json --print`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("need at least one FILE")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			r, err := repo.Open(ctx, ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			def := commit
+			if def == "" {
+				def = "HEAD"
+			}
+			claims := map[string][]provenance.Claim{}
+			var order []string
+			for _, name := range args {
+				data, err := readInput(cmd, name)
+				if err != nil {
+					return err
+				}
+				traces, err := provenance.ParseAgentTraces(data)
+				if err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				for _, t := range traces {
+					rev := def
+					if commit == "" && t.VCS != nil && t.VCS.Revision != "" {
+						rev = t.VCS.Revision
+					}
+					id, err := resolveCommit(ctx, r, rev)
+					if err != nil {
+						return fmt.Errorf("%s: %w", name, err)
+					}
+					cl, err := t.Claims(nil)
+					if err != nil {
+						return fmt.Errorf("%s: %w", name, err)
+					}
+					if _, ok := claims[id]; !ok {
+						order = append(order, id)
+					}
+					claims[id] = append(claims[id], cl...)
+				}
+			}
+			for _, id := range order {
+				rec, st, err := r.ImportedRecord(ctx, id, claims[id])
+				if err != nil {
+					return err
+				}
+				if err := f.emit(cmd, r, rec, st); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&commit, "commit", "", "the commit the ranges refer to (default: each record's vcs.revision, else HEAD)")
+	return cmd
+}
+
+func resolveCommit(ctx context.Context, r *repo.Repo, rev string) (string, error) {
+	c, err := r.Commit(ctx, rev)
+	if err != nil {
+		return "", err
+	}
+	return c.ID, nil
+}
+
+func newImportGitAI() *cobra.Command {
+	var f importFlags
+	cmd := &cobra.Command{
+		Use:   "git-ai [RANGE] [--print] [--key KEY]",
+		Short: "Import git-ai's notes (refs/notes/ai, authorship/3.0.0)",
+		Long: `Turn each git-ai authorship log in refs/notes/ai ("Git AI Standard v3.0.0",
+sessions, known humans and the legacy prompt keys) on the commits of RANGE
+(default: every commit reachable from HEAD) into a hallmark record of method
+"imported": session and prompt lines to their model and tool, known humans'
+lines to them, lines git-ai has no data on "unknown". Fetch git-ai's notes
+first where they are on a remote: git fetch origin refs/notes/ai:refs/notes/ai
+
+  hallmark import git-ai
+  hallmark import git-ai v1.2.0..HEAD --key ci.key
+  hallmark import git-ai HEAD~1..HEAD --print`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			r, err := repo.Open(ctx, ".")
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			notes, err := r.GitAINotes(ctx)
+			if err != nil {
+				return err
+			}
+			if len(notes) == 0 {
+				return fmt.Errorf("no git-ai notes here (%s is empty); fetch them: git fetch origin %s:%s", repo.GitAINotesRef, repo.GitAINotesRef, repo.GitAINotesRef)
+			}
+			rng := argOr(args, "HEAD")
+			if strings.HasPrefix(rng, "-") {
+				return usagef("bad range %q", rng)
+			}
+			ids, err := r.Git().RevList(ctx, rng)
+			if err != nil {
+				return err
+			}
+			n := 0
+			for _, id := range ids {
+				blob, ok := notes[id]
+				if !ok {
+					continue
+				}
+				rec, st, err := r.GitAIRecord(ctx, id, blob)
+				if err != nil {
+					return err
+				}
+				if err := f.emit(cmd, r, rec, st); err != nil {
+					return err
+				}
+				n++
+			}
+			if n == 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: no commit of %s has a git-ai note\n", rng)
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
