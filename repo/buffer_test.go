@@ -15,37 +15,6 @@ import (
 
 var bufModel = provenance.Author{Kind: provenance.Model, ModelID: "hallmark-examples/scripted-model-1", Tool: "editor"}
 
-func bufRepo(t testing.TB, dir string) *Repo {
-	t.Helper()
-	r, err := Open(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
-}
-
-// bufTruth is each line of path in the record: "class:who".
-func bufTruth(rec *provenance.Record, path string) map[int]string {
-	out := map[int]string{}
-	for _, f := range rec.Files {
-		if f.Path != path {
-			continue
-		}
-		for _, s := range f.Spans {
-			a := rec.Authors[s.Author]
-			who := a.ModelID
-			if who == "" {
-				who = a.Name
-			}
-			for n := s.Start; n <= s.End; n++ {
-				out[n] = string(s.Class) + ":" + who
-			}
-		}
-	}
-	return out
-}
-
 // splice applies an edit to text the plain way, by offsets: the oracle of
 // Buffer's line arithmetic.
 func splice(text string, e Edit) string {
@@ -77,7 +46,7 @@ func TestBufferMatchesDiskCheckpoints(t *testing.T) {
 		g := gittest.New(t)
 		g.Write("a.go", start)
 		g.Commit("start", "")
-		r := bufRepo(t, g.Dir)
+		r := openRepo(t, g.Dir)
 		text := start
 		var buf *Buffer
 		if way == "buffer" {
@@ -121,7 +90,7 @@ func TestBufferMatchesDiskCheckpoints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		records[way] = bufTruth(rec.Record, "a.go")
+		records[way] = lineTruth(rec.Record, "a.go")
 	}
 	if d := cmp.Diff(records["disk"], records["buffer"]); d != "" {
 		t.Errorf("buffer and disk records differ (-disk +buffer):\n%s", d)
@@ -138,7 +107,7 @@ func TestBufferBadEdits(t *testing.T) {
 	g := gittest.New(t)
 	g.Write("a.txt", "one\ntwo")
 	g.Commit("start", "")
-	r := bufRepo(t, g.Dir)
+	r := openRepo(t, g.Dir)
 	buf, err := r.OpenBuffer(context.Background(), filepath.Join(g.Dir, "a.txt"), []byte("one\ntwo"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -173,7 +142,7 @@ func TestBufferKeepsOtherCheckpoints(t *testing.T) {
 	g := gittest.New(t)
 	g.Write("a.txt", "a\nb\n")
 	g.Commit("start", "")
-	r := bufRepo(t, g.Dir)
+	r := openRepo(t, g.Dir)
 	buf, err := r.OpenBuffer(ctx, "a.txt", []byte("a\nb\n"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +170,7 @@ func TestBufferKeepsOtherCheckpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[int]string{1: "human:Ada Human", 4: "ai:" + bufModel.ModelID}
-	if d := cmp.Diff(want, bufTruth(rec.Record, "a.txt")); d != "" {
+	if d := cmp.Diff(want, lineTruth(rec.Record, "a.txt")); d != "" {
 		t.Errorf("record (-want +got):\n%s", d)
 	}
 }
@@ -215,7 +184,7 @@ func FuzzBufferApply(f *testing.F) {
 	g := gittest.New(f)
 	g.Write("f.txt", "")
 	g.Commit("start", "")
-	r := bufRepo(f, g.Dir)
+	r := openRepo(f, g.Dir)
 	f.Fuzz(func(t *testing.T, text string, sl, sc, el, ec uint8, ins string, byModel bool) {
 		if strings.ContainsRune(text, 0) || strings.ContainsRune(ins, 0) {
 			return
@@ -256,7 +225,7 @@ func BenchmarkAcceptSuggestion(b *testing.B) {
 	doc := gittest.Lines("line of the document", 5000)
 	g.Write("doc.go", doc)
 	g.Commit("doc", "")
-	r := bufRepo(b, g.Dir)
+	r := openRepo(b, g.Dir)
 	completion := "\tfirst()\n\tsecond()\n\tthird()\n\tfourth()\n\tfifth()\n"
 	b.Run("buffer", func(b *testing.B) {
 		buf, err := r.OpenBuffer(ctx, "doc.go", []byte(doc), nil)
