@@ -264,6 +264,44 @@ func (b *Buffer) Apply(e Edit) error {
 	return nil
 }
 
+// Replace sets the buffer's whole text, for an editor that reports a
+// change as the text before and after it (LSP's full sync): the two are
+// compared line by line, and the lines that differ go to author as Apply
+// gives them.
+func (b *Buffer) Replace(content []byte, author provenance.Author) error {
+	if author == (provenance.Author{}) {
+		author = b.person
+	} else if err := validAuthor(author); err != nil {
+		return err
+	}
+	next := diff.Lines(content)
+	who := make([]bufAttr, len(next), len(next)+len(next)/4+64)
+	ai := b.authorIndex(author)
+	ib, ia := 0, 0
+	for _, e := range diff.Diff(b.lines, next) {
+		for ; ib < e.BStart; ib, ia = ib+1, ia+1 {
+			who[ib] = b.who[ia]
+		}
+		for k := 0; ib < e.BEnd; k, ib = k+1, ib+1 {
+			a := bufAttr{author: ai, touched: true, class: classOf(author)}
+			if author.Kind == provenance.Person && e.AStart+k < e.AEnd {
+				if was := b.who[e.AStart+k]; was.author >= 0 && (was.class == provenance.AI || was.class == provenance.Mixed) {
+					a = bufAttr{author: was.author, touched: true, class: provenance.Mixed}
+				}
+			}
+			who[ib] = a
+		}
+		ia = e.AEnd
+	}
+	for ; ib < len(next); ib, ia = ib+1, ia+1 {
+		who[ib] = b.who[ia]
+	}
+	lines := make([]string, len(next), cap(who))
+	copy(lines, next)
+	b.lines, b.who = lines, who
+	return nil
+}
+
 // Checkpoint stores the buffer as the file's pending attribution: its
 // content as the snapshot, each line's author as the buffer knows it. Call
 // it when the editor saves. When another checkpoint stored this file since

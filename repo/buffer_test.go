@@ -103,6 +103,46 @@ func TestBufferMatchesDiskCheckpoints(t *testing.T) {
 	}
 }
 
+// A whole-text replacement with two separate changes attributes only the
+// changed lines, as the disk path does.
+func TestBufferReplace(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	start := gittest.Lines("l", 10)
+	g.Write("a.txt", start)
+	g.Commit("start", "")
+	r := openRepo(t, g.Dir)
+	buf, err := r.OpenBuffer(ctx, "a.txt", []byte(start), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byModel := strings.Replace(strings.Replace(start, "l 2\n", "model 2\n", 1), "l 8\n", "model 8\nmodel 8b\n", 1)
+	if err := buf.Replace([]byte(byModel), bufModel); err != nil {
+		t.Fatal(err)
+	}
+	byPerson := strings.Replace(byModel, "model 8b\n", "model 8b, edited\n", 1) + "typed\n"
+	if err := buf.Replace([]byte(byPerson), provenance.Author{}); err != nil {
+		t.Fatal(err)
+	}
+	if string(buf.Content()) != byPerson {
+		t.Fatalf("content %q", buf.Content())
+	}
+	g.Write("a.txt", byPerson)
+	if _, err := buf.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	g.Commit("edit", "")
+	rec, err := r.Stamp(ctx, "HEAD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ai, mixed := "ai:"+bufModel.ModelID, "mixed:"+bufModel.ModelID
+	want := map[int]string{2: ai, 8: ai, 9: mixed, 12: "human:Ada Human"}
+	if d := cmp.Diff(want, lineTruth(rec.Record, "a.txt")); d != "" {
+		t.Errorf("record (-want +got):\n%s", d)
+	}
+}
+
 func TestBufferBadEdits(t *testing.T) {
 	g := gittest.New(t)
 	g.Write("a.txt", "one\ntwo")

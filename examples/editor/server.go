@@ -322,17 +322,16 @@ func edit(b *repo.Buffer, rg lspRange, text string) (repo.Edit, error) {
 // change applies one content change: the model's when it is the accepted
 // completion coming back, else the person's keystrokes.
 func (s *server) change(d *document, rg *lspRange, text string) error {
-	var e repo.Edit
-	if rg == nil { // the whole text
-		e = repo.Edit{EndLine: d.buf.Len(), Text: text}
-		if n := d.buf.Len(); n > 0 && !strings.HasSuffix(d.buf.Line(n-1), "\n") {
-			e = repo.Edit{EndLine: n - 1, EndCol: len(d.buf.Line(n - 1)), Text: text}
+	if rg == nil { // the whole text, before and after compared line by line
+		if x := d.expect; x != nil && text == x.content {
+			d.expect = nil
+			return d.buf.Apply(x.edit)
 		}
-	} else {
-		var err error
-		if e, err = edit(d.buf, *rg, text); err != nil {
-			return err
-		}
+		return d.buf.Replace([]byte(text), provenance.Author{})
+	}
+	e, err := edit(d.buf, *rg, text)
+	if err != nil {
+		return err
 	}
 	if x := d.expect; x != nil {
 		// The editor says how the text changed in its own terms (Neovim
