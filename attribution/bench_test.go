@@ -133,3 +133,43 @@ func BenchmarkGitBlamePerFile(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReportIncremental is a report after one new commit on top of a
+// cached report (the report a CI job runs on every push), beside
+// BenchmarkReport (uncached) in the same run. Each iteration copies the
+// history's cache state back and replays the one new commit.
+func BenchmarkReportIncremental(b *testing.B) {
+	for _, c := range benchCases(b) {
+		if c.since != "" {
+			continue
+		}
+		b.Run(c.name, func(b *testing.B) {
+			rp := openBench(b, c.dir)
+			ctx := context.Background()
+			// The cached states are the parents' (for a merge, the reports
+			// CI ran on the main line and on the branch), HEAD the new commit.
+			head, err := rp.Commit(ctx, "HEAD")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, p := range head.Parents {
+				if _, err := Analyze(ctx, rp, &Options{Rev: p}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			dir := cacheDir(ctx, rp.Git())
+			replayed := 0
+			for b.Loop() {
+				os.Remove(entryPath(dir, head.ID, ""))
+				a, err := Analyze(ctx, rp, &Options{Progress: func(done, total int) { replayed = total }})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := a.Report(ctx, "model"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(replayed), "commits")
+		})
+	}
+}

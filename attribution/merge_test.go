@@ -102,6 +102,28 @@ func TestMergesAndRenamesAsGitBlameDecides(t *testing.T) {
 			},
 		},
 		{
+			name: "a file new to the first parent, different from the second's",
+			reason: "charmbracelet/bubbletea 35ecfdd6 (\"merge branch 'main' into v2-exp\"), testdata golden files: " +
+				"the merge's file is in no parent as it is, and the first parent has none; its lines must still " +
+				"be counted (the replay failed at a later commit)",
+			build: func(g *gittest.Repo) {
+				g.Write("t.txt", "t\n")
+				g.Commit("base", "")
+				g.Git("checkout", "-q", "-b", "main2")
+				g.Write("golden", gittest.Lines("g", 5))
+				g.Commit("golden on main", "")
+				g.Git("checkout", "-q", "main")
+				g.Write("t.txt", "t\nu\n")
+				g.Commit("v2 work", "")
+				g.Git("merge", "-q", "--no-ff", "--no-commit", "main2")
+				g.Write("golden", gittest.Lines("g", 7))
+				g.Git("add", "-A")
+				g.Git("commit", "-q", "-m", "merge main, golden updated")
+				g.Write("golden", gittest.Lines("g", 6))
+				g.Commit("update golden files", "")
+			},
+		},
+		{
 			name:   "octopus: the third parent's file",
 			reason: "parent order past the second parent",
 			build: func(g *gittest.Repo) {

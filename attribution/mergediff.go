@@ -316,16 +316,20 @@ func diffBlobs(ctx context.Context, g *git.Repo, hexLen int, merges [][]string, 
 			var oldT, newT []treeEntry
 			names := map[string]int{}
 			for ni, n := range ns {
-				if n.olds[k] == "" {
+				// A file new to the first parent is diffed against nothing,
+				// for its lines; against other parents it is not needed.
+				if n.olds[k] == "" && k > 0 {
 					continue
 				}
 				e := first[id][n.entry]
 				name := fmt.Sprintf("%d%s", ni, safeExt(e.dst))
 				names[name] = ni
-				oldT = append(oldT, treeEntry{name, n.olds[k]})
+				if n.olds[k] != "" {
+					oldT = append(oldT, treeEntry{name, n.olds[k]})
+				}
 				newT = append(newT, treeEntry{name, e.newID})
 			}
-			if len(oldT) == 0 {
+			if len(newT) == 0 {
 				continue
 			}
 			if dir == "" {
