@@ -317,6 +317,16 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 	if len(diffs) == 0 {
 		diffs = [][]git.FileDiff{nil}
 	}
+	// What the commit removes, as git listed it, before exactSources may
+	// give a rename another source.
+	var removed []string
+	for fi := range diffs[0] {
+		if f := &diffs[0][fi]; f.Deleted {
+			removed = append(removed, f.Path)
+		} else if f.OldPath != "" && f.OldPath != f.Path {
+			removed = append(removed, f.OldPath)
+		}
+	}
 	copies, err := e.exactSources(parentOr(parents, 0), p0files, diffs[0])
 	if err != nil {
 		return err
@@ -335,12 +345,8 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 			return err
 		}
 	}
-	for fi := range diffs[0] {
-		if f := &diffs[0][fi]; f.Deleted {
-			delete(files, f.Path)
-		} else if f.OldPath != "" && f.OldPath != f.Path {
-			delete(files, f.OldPath)
-		}
+	for _, p := range removed {
+		delete(files, p)
 	}
 	own := 0
 	for fi := range diffs[0] {
@@ -745,7 +751,7 @@ func (e *engine) parentOrigin(parents []string, diffs [][]git.FileDiff, f *git.F
 // Only identical content is matched here: that is the case git's exact
 // rename detection settles before any similarity score.
 func (e *engine) exactSources(parent string, pfiles map[string]*fileState, fs []git.FileDiff) (map[string]*fileState, error) {
-	var added []*git.FileDiff
+	var added, renamed, unmatchedRenames []*git.FileDiff
 	var gone []string
 	for i := range fs {
 		f := &fs[i]
@@ -757,9 +763,18 @@ func (e *engine) exactSources(parent string, pfiles map[string]*fileState, fs []
 			added = append(added, f)
 		case !f.Deleted && f.OldPath != "" && f.OldPath != f.Path:
 			gone = append(gone, f.OldPath)
+			if len(f.Hunks) > 0 || f.Binary {
+				renamed = append(renamed, f)
+			}
 		}
 	}
-	if len(added) == 0 || len(gone) == 0 || parent == "" {
+	if len(gone) >= 2 {
+		// An inexact rename among several: git log paired all of them at
+		// once, git blame finds each one's best source alone (ghostty's
+		// 5877913a split two .xib files into two new ones each).
+		unmatchedRenames = renamed
+	}
+	if len(added)+len(unmatchedRenames) == 0 || len(gone) == 0 || parent == "" {
 		return nil, nil
 	}
 	ids := map[string][]string{}
@@ -804,8 +819,8 @@ func (e *engine) exactSources(parent string, pfiles map[string]*fileState, fs []
 	// Each added file alone, as git blame does; past a few, all of them at
 	// once (one process, the sources shared between them as git log
 	// shares them, but freed from the destinations git log gave them).
-	if len(unmatched) <= 16 {
-		for _, f := range unmatched {
+	if len(unmatched)+len(unmatchedRenames) <= 16 {
+		for _, f := range append(unmatched, unmatchedRenames...) {
 			if err := e.followAlone(parent, []*git.FileDiff{f}, gone); err != nil {
 				return nil, err
 			}

@@ -161,6 +161,26 @@ func TestMergesAndRenamesAsGitBlameDecides(t *testing.T) {
 			},
 		},
 		{
+			name: "two files renamed into two, paired differently",
+			reason: "ghostty-org/ghostty 5877913a (\"Split out terminal tabs for ventura vs tahoe\"): git log -M pairs all " +
+				"renames at once, best score first; git blame finds the best source of one file alone, here the " +
+				"other file's source",
+			build: func(g *gittest.Repo) {
+				common := gittest.Lines("common", 20)
+				g.Write("s1.xib", common)
+				g.Write("s2.xib", gittest.Lines("common", 16)+gittest.Lines("other", 4))
+				g.Commit("base", "")
+				g.Git("rm", "-q", "s1.xib", "s2.xib")
+				g.Write("y.xib", strings.Replace(common, "common 3\n", "y 3\n", 1))
+				x := common
+				for _, n := range []string{"2", "6", "9", "15"} {
+					x = strings.Replace(x, "common "+n+"\n", "x "+n+"\n", 1)
+				}
+				g.Write("x.xib", x)
+				g.Commit("split", "")
+			},
+		},
+		{
 			name:   "a binary file renamed",
 			reason: "Aider-AI/aider's website images, moved unchanged: the rename's diff has no \"Binary files differ\" line, and the file stayed binary",
 			build: func(g *gittest.Repo) {
