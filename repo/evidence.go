@@ -41,7 +41,7 @@ const evidencePrefix = `{"hallmark_evidence":`
 // MaxEvidenceSize bounds one evidence line; a carry whose evidence would
 // be larger stores none, and the carried record then verifies only where
 // its sources are still present.
-const MaxEvidenceSize = 32 << 20
+const MaxEvidenceSize = MaxEnvelopeSize
 
 var errEvidence = errors.New("repo: malformed carry evidence")
 
@@ -150,6 +150,3 @@ func (p *evidencePool) add(ev *carryEvidence) {
 		}
 	}
 }
-
-// noteSizeLimit bounds the note verify reads for one commit.
-const noteSizeLimit = 64 << 20

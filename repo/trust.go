@@ -99,6 +99,8 @@ var problemKinds = []struct {
 	{ErrReviewRequired, "review-required"},
 	{ErrAIShare, "ai-share"},
 	{ErrNoteUnreadable, "note-unreadable"},
+	{ErrNoteTooLarge, "note-too-large"},
+	{ErrEnvelopeTooLarge, "note-too-large"},
 	{ErrIncompleteHistory, "incomplete-history"},
 }
 

@@ -293,7 +293,16 @@ func (v *verifier) fetch(i int, logged *git.Commit, files []git.FileDiff) (*veri
 	if !noted {
 		return j, nil
 	}
-	names := []string{blob}
+	if notes, err := v.batch.ReadManyLimit([]string{blob}, MaxNoteSize); err != nil {
+		return nil, err
+	} else if o := notes[0]; errors.Is(o.Err, git.ErrTooLarge) {
+		j.err = fmt.Errorf("%w: %d bytes, over %d", ErrNoteTooLarge, o.Size, MaxNoteSize)
+	} else if o.Err != nil {
+		j.err = o.Err
+	} else if j.note, err = ParseNote(o.Data); err != nil {
+		j.err, j.note = err, nil
+	}
+	var names []string
 	var from []int
 	for k, f := range j.files {
 		switch {
@@ -301,25 +310,15 @@ func (v *verifier) fetch(i int, logged *git.Commit, files []git.FileDiff) (*veri
 			continue
 		case f.Blob != "":
 			names = append(names, f.Blob)
-		case !strings.ContainsAny(f.Path, "\n"):
+		default: // a rename without change, a mode change
 			names = append(names, id+":"+f.Path)
-		default:
-			continue // a name cat-file cannot be asked for: checkRecord says so
 		}
 		from = append(from, k)
 	}
 	if objs, err = v.batch.ReadMany(names); err != nil {
 		return nil, err
 	}
-	switch {
-	case objs[0].Err != nil:
-		j.err = objs[0].Err
-	case len(objs[0].Data) > noteSizeLimit:
-		j.err = fmt.Errorf("%d bytes, over the limit of %d", len(objs[0].Data), noteSizeLimit)
-	default:
-		j.note = splitNote(objs[0].Data)
-	}
-	for k, obj := range objs[1:] {
+	for k, obj := range objs {
 		if obj.Err == nil && obj.Type == "blob" {
 			j.blobs[j.files[from[k]].Path] = obj.Data
 		}
@@ -344,7 +343,11 @@ func (v *verifier) commit(j *verifyJob) (CommitVerdict, provenance.Count) {
 	cv := CommitVerdict{Commit: c.ID, Subject: subject, Status: StatusMissing, ShallowBoundary: v.shallow[c.ID],
 		Exempt: v.opts.AllowUnsigned || v.exempt[c.ID], Problems: []Problem{}}
 	if j.err != nil {
-		cv.Problems = append(cv.Problems, newProblem("", fmt.Errorf("%w: %v", ErrNoteUnreadable, j.err)))
+		if errors.Is(j.err, ErrNoteTooLarge) || errors.Is(j.err, ErrEnvelopeTooLarge) {
+			cv.Problems = append(cv.Problems, newProblem("", j.err))
+		} else {
+			cv.Problems = append(cv.Problems, newProblem("", fmt.Errorf("%w: %v", ErrNoteUnreadable, j.err)))
+		}
 	}
 	scan := scanNote(j.note, c.ID, c.Raw, v.trust)
 	v.envelopes.Add(int64(scan.envelopes))
