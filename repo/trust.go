@@ -267,47 +267,29 @@ func sameAttribution(a, b *provenance.Record) bool {
 	return true
 }
 
-// approvedReviewers returns the reviewers whose approval stands for a
-// file: an approved review that covers it, by a key that never rejected
-// the commit. A rejection revokes that key's approvals whatever the order
-// of the note's lines, which a sync may change.
+// approvedReviewers returns the keys whose approval of a file stands, by
+// the rule of [policy.Reviewed]: an approved review covering the file,
+// and no rejection by the same key covering it, wherever the rejection
+// stands in the note (a sync may reorder lines; they carry no time).
 func approvedReviewers(reviews []*attest.ReviewResult, file string) []string {
-	rejected := map[string]bool{}
-	for _, rv := range reviews {
-		if rv.Review.Verdict == attest.Rejected {
-			for _, s := range rv.Signers {
-				rejected[s] = true
-			}
-		}
-	}
 	var out []string
 	for _, rv := range reviews {
-		if rv.Review.Verdict != attest.Approved || !reviewCovers(rv.Review.Paths, file) {
-			continue
-		}
 		for _, s := range rv.Signers {
-			if !rejected[s] && !slices.Contains(out, s) {
+			if slices.Contains(out, s) {
+				continue
+			}
+			var mine []policy.SignedReview
+			for _, x := range reviews {
+				if slices.Contains(x.Signers, s) {
+					mine = append(mine, policy.SignedReview{Signer: s, Approved: x.Review.Verdict == attest.Approved, Paths: x.Review.Paths})
+				}
+			}
+			if policy.Reviewed(mine, file) {
 				out = append(out, s)
 			}
 		}
 	}
 	return out
-}
-
-// reviewCovers reports whether a review that names paths covers a file:
-// no paths is the whole commit; else a path equal to the file, a
-// directory above it, or a pattern matching it.
-func reviewCovers(paths []string, file string) bool {
-	if len(paths) == 0 {
-		return true
-	}
-	for _, p := range paths {
-		p = strings.TrimSuffix(p, "/")
-		if p == file || strings.HasPrefix(file, p+"/") || (strings.ContainsAny(p, "*?[") && policy.Match(p, file)) {
-			return true
-		}
-	}
-	return false
 }
 
 // TrustedRecord is the record of one commit that verification accepts,
