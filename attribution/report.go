@@ -10,6 +10,7 @@ import (
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 )
@@ -37,6 +38,9 @@ type Report struct {
 	Breakdown []Row      `json:"breakdown,omitempty"`
 	Tags      []TagShare `json:"tags,omitempty"`
 	FromCache bool       `json:"from_cache"`
+	// HistoryIncomplete is set in a shallow clone: lines its oldest
+	// commits seem to add are counted, but who wrote them is not known.
+	HistoryIncomplete bool `json:"history_incomplete"`
 }
 
 // Report adds the analysis up, broken down by one of [Breakdowns] (or
@@ -46,7 +50,7 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 	if by != "" && !slices.Contains(Breakdowns, by) {
 		return nil, fmt.Errorf("attribution: unknown breakdown %q (want one of %v)", by, Breakdowns)
 	}
-	rep := &Report{Rev: a.Rev, Commit: a.Commit, Since: a.Since, BinaryFilesSkipped: len(a.Binary), By: by, Tags: a.Tags, FromCache: a.FromCache}
+	rep := &Report{Rev: a.Rev, Commit: a.Commit, Since: a.Since, BinaryFilesSkipped: len(a.Binary), By: by, Tags: a.Tags, FromCache: a.FromCache, HistoryIncomplete: a.r.Shallow()}
 	var total provenance.Count
 	groups := map[string]*provenance.Count{}
 	evidence := map[string]*provenance.Count{}
@@ -126,6 +130,7 @@ type PeriodOptions struct {
 	Since   string
 	Quarter bool // quarters instead of months
 	Keyring *attest.Keyring
+	Policy  *policy.Policy // what each key may sign, as in verification
 }
 
 // Periods gives, per month or quarter, the lines added and merged into the
@@ -147,7 +152,7 @@ func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]Row, error)
 	if err != nil {
 		return nil, err
 	}
-	a := &Analysis{r: r, ctx: ctx, keyring: o.Keyring, noted: noted}
+	a := &Analysis{r: r, ctx: ctx, keyring: o.Keyring, policy: o.Policy, noted: noted}
 	per := map[string]*provenance.Count{}
 	account := func(c *git.Commit, files []git.FileDiff) error {
 		t, ok := landed[c.ID]

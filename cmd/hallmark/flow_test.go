@@ -146,4 +146,7 @@ func TestBadRepositories(t *testing.T) {
 	if !strings.Contains(res.stdout, `"shallow_boundary": true`) || !strings.Contains(res.stdout, `"history_incomplete": true`) {
 		t.Errorf("shallow clone: %+v", res)
 	}
+	if res := hallmark(t, shallow, nil, "report"); res.code != 0 || !strings.Contains(res.stdout, "history incomplete: a shallow clone") {
+		t.Errorf("report in a shallow clone: %+v", res)
+	}
 }

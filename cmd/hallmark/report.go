@@ -189,6 +189,9 @@ func printReport(w io.Writer, rep *attribution.Report) {
 	fmt.Fprintf(w, "%s (%s): %s, %d files\n", rep.Rev, rep.Commit[:12], what, rep.Files)
 	fmt.Fprintf(w, "lines: %d   ai %d   mixed %d   human %d   unknown %d   ai share %.1f%%\n",
 		rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, rep.UnknownLines, 100*rep.AIShare)
+	if rep.HistoryIncomplete {
+		fmt.Fprintln(w, "history incomplete: a shallow clone; lines its oldest commits seem to add are not truly known (git fetch --unshallow)")
+	}
 	if rep.BinaryFilesSkipped > 0 {
 		fmt.Fprintf(w, "(%d binary files not counted as lines)\n", rep.BinaryFilesSkipped)
 	}
