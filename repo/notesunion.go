@@ -56,6 +56,20 @@ func (r *Repo) readNotesTree(ctx context.Context, tip string) (*notesTree, error
 	return t, nil
 }
 
+// readNotesTrees reads two notes trees at once, each by its own process.
+func (r *Repo) readNotesTrees(ctx context.Context, a, b string) (*notesTree, *notesTree, error) {
+	var tb *notesTree
+	var errb error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tb, errb = r.readNotesTree(ctx, b)
+	}()
+	ta, erra := r.readNotesTree(ctx, a)
+	<-done
+	return ta, tb, errors.Join(erra, errb)
+}
+
 // noteLineSets reads the given blobs (each once, bounded by MaxNoteSize)
 // and returns each one's envelope lines.
 func (r *Repo) noteLineSets(ctx context.Context, blobs []string) (map[string][][]byte, error) {
@@ -280,11 +294,11 @@ func (r *Repo) mergeNotesFrom(ctx context.Context, theirsTip, message string) (i
 	if oursTip == theirsTip {
 		return 0, nil
 	}
-	theirs, err := r.readNotesTree(ctx, theirsTip)
-	if err != nil {
-		return 0, err
-	}
 	if oursTip == "" {
+		theirs, err := r.readNotesTree(ctx, theirsTip)
+		if err != nil {
+			return 0, err
+		}
 		// No notes of our own yet: theirs, as they are.
 		if _, err := r.git.Output(ctx, "update-ref", "-m", message, NotesRef, theirsTip, ""); err != nil {
 			if now, rerr := r.notesTip(ctx); rerr == nil && now != "" {
@@ -294,7 +308,7 @@ func (r *Repo) mergeNotesFrom(ctx context.Context, theirsTip, message string) (i
 		}
 		return len(theirs.notes), nil
 	}
-	ours, err := r.readNotesTree(ctx, oursTip)
+	ours, theirs, err := r.readNotesTrees(ctx, oursTip, theirsTip)
 	if err != nil {
 		return 0, err
 	}
@@ -323,15 +337,15 @@ func (r *Repo) mergeNotesFrom(ctx context.Context, theirsTip, message string) (i
 // envelope that the notes commit have lacks, and counts the commits whose
 // note have would add to (what a push of have onto want gives).
 func (r *Repo) notesLost(ctx context.Context, have, want string) (lost []string, adds int, err error) {
-	h, err := r.readNotesTree(ctx, have)
+	var h, w *notesTree
+	if want == "" {
+		h, err = r.readNotesTree(ctx, have)
+		w = &notesTree{notes: map[string][]string{}}
+	} else {
+		h, w, err = r.readNotesTrees(ctx, have, want)
+	}
 	if err != nil {
 		return nil, 0, err
-	}
-	w := &notesTree{notes: map[string][]string{}}
-	if want != "" {
-		if w, err = r.readNotesTree(ctx, want); err != nil {
-			return nil, 0, err
-		}
 	}
 	var toRead []string
 	for c, wb := range w.notes {
