@@ -58,6 +58,7 @@ type Analysis struct {
 	ctx                context.Context
 	keyring            *attest.Keyring
 	policy             *policy.Policy
+	checker            *repo.RecordChecker // decides "signed" as verify does
 	noted              map[string]string
 	paths              []string
 	Binary             []string   // binary files of the tree, not counted as lines
@@ -312,8 +313,13 @@ func (a *Analysis) attrOf(ci int32) *commitAttr {
 // derivations included), else one without a signature.
 func (a *Analysis) recordOf(id string) (*provenance.Record, Evidence) {
 	if a.keyring.Len() > 0 {
-		if rec, _, err := a.r.TrustedRecord(a.ctx, id, &repo.Trust{Keyring: a.keyring, Policy: a.policy}); err == nil && rec != nil {
-			return rec, Signed
+		if a.checker == nil {
+			a.checker, _ = a.r.NewRecordChecker(a.ctx, &repo.Trust{Keyring: a.keyring, Policy: a.policy})
+		}
+		if a.checker != nil {
+			if rec, _, err := a.checker.Record(id); err == nil && rec != nil {
+				return rec, Signed
+			}
 		}
 	}
 	lines, err := a.r.Note(a.ctx, id)

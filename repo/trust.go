@@ -295,29 +295,56 @@ func approvedReviewers(reviews []*attest.ReviewResult, file string) []string {
 // TrustedRecord is the record of one commit that verification accepts,
 // decided exactly as [Repo.Verify] decides it (signature, the key's
 // rights, the commit's tree, parents, digests and lines, the derivation
-// of a carried record, no disagreeing record), or nil with the reason.
-// Reports and blame call it so that their "signed" evidence means what a
-// PASS means.
+// of a carried record, no disagreeing record), or nil with the verdict
+// that says why. Reports and blame use it, through a [RecordChecker] for
+// many commits, so that their "signed" evidence means what a PASS means.
 func (r *Repo) TrustedRecord(ctx context.Context, commit string, t *Trust) (*provenance.Record, *CommitVerdict, error) {
+	rc, err := r.NewRecordChecker(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rc.Record(commit)
+}
+
+// RecordChecker decides [Repo.TrustedRecord] for many commits, reading
+// the notes' index once.
+type RecordChecker struct {
+	v *verifier
+}
+
+// NewRecordChecker prepares to check the records of many commits under
+// one trust.
+func (r *Repo) NewRecordChecker(ctx context.Context, t *Trust) (*RecordChecker, error) {
 	if t == nil || t.Keyring.Len() == 0 {
-		return nil, nil, attest.ErrNoKeys
+		return nil, attest.ErrNoKeys
 	}
 	noted, err := r.NotedCommits(ctx)
 	if err != nil {
-		return nil, nil, err
-	}
-	c, err := r.Commit(ctx, commit)
-	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	b, err := r.reader(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	v := &verifier{r: r, ctx: ctx, opts: &VerifyOptions{Keyring: t.Keyring, Policy: t.Policy}, trust: t, noted: noted, batch: b, shallow: map[string]bool{}}
+	return &RecordChecker{v: v}, nil
+}
+
+// Record returns the commit's record that verification accepts, or nil
+// with the verdict that says why not. A commit without a note costs
+// nothing.
+func (rc *RecordChecker) Record(commit string) (*provenance.Record, *CommitVerdict, error) {
+	v := rc.v
+	c, err := v.r.Commit(v.ctx, commit)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, ok := v.noted[c.ID]; !ok {
+		return nil, &CommitVerdict{Commit: c.ID, Status: StatusMissing}, nil
+	}
 	var files []git.FileDiff
 	if len(c.Parents) <= 1 {
-		if files, err = r.Added(ctx, c); err != nil {
+		if files, err = v.r.Added(v.ctx, c); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -329,8 +356,7 @@ func (r *Repo) TrustedRecord(ctx context.Context, commit string, t *Trust) (*pro
 	if cv.Status != StatusVerified {
 		return nil, &cv, nil
 	}
-	s := scanNote(j.note, c.ID, c.Raw, t)
-	for _, sr := range s.records {
+	for _, sr := range scanNote(j.note, c.ID, c.Raw, v.trust).records {
 		return sr.rec, &cv, nil
 	}
 	return nil, &cv, nil
