@@ -21,8 +21,13 @@ import (
 // when the editor saves, stores the buffer's attribution as the file's
 // pending attribution, from the buffer's content, not the disk's.
 
-// ErrBadEdit is wrapped when an edit's range is not inside the buffer.
-var ErrBadEdit = errors.New("repo: edit outside the buffer")
+var (
+	// ErrBadEdit is wrapped when an edit's range is not inside the buffer.
+	ErrBadEdit = errors.New("repo: edit outside the buffer")
+	// ErrBinaryBuffer is returned for content with a NUL byte in its
+	// first 8,000 bytes (git's rule): it has no lines to attribute.
+	ErrBinaryBuffer = errors.New("repo: binary content has no lines to attribute")
+)
 
 // Buffer is an open document of the work tree. It is not safe for
 // concurrent use: an editor applies its edits in order.
@@ -79,6 +84,21 @@ func (r *Repo) OpenBuffer(ctx context.Context, path string, content []byte, opts
 	rel, err := r.relPath(path)
 	if err != nil {
 		return nil, err
+	}
+	// What a checkpoint refuses to snapshot, a buffer refuses to hold:
+	// ignored files (keys, secrets), files inside .git or through a link.
+	if len(content) > MaxCheckpointFile {
+		return nil, fmt.Errorf("%w: %s is %d bytes, the limit is %d", ErrFileTooLarge, rel, len(content), MaxCheckpointFile)
+	}
+	ignored, err := r.ignoredPaths(ctx, []string{rel})
+	if err != nil {
+		return nil, err
+	}
+	if err := r.unreadable(rel, ignored[rel]); err != nil {
+		return nil, err
+	}
+	if isBinary(content) {
+		return nil, fmt.Errorf("%w: %s", ErrBinaryBuffer, rel)
 	}
 	person, err := r.Person(ctx)
 	if err != nil {
@@ -313,6 +333,9 @@ func (b *Buffer) Checkpoint(ctx context.Context) (*CheckpointResult, error) {
 		return nil, err
 	}
 	defer unlock()
+	if state.Base == "" {
+		state.Base = b.r.headID(ctx)
+	}
 	key := git.Quote(b.path)
 	pf := state.Files[key]
 	var theirs []attr
@@ -323,11 +346,6 @@ func (b *Buffer) Checkpoint(ctx context.Context) (*CheckpointResult, error) {
 			return nil, err
 		}
 		theirs, theirsMap = prevAttrs, diff.Map(prev, b.lines)
-	}
-	content := b.Content()
-	snap, err := st.putSnapshot(content)
-	if err != nil {
-		return nil, err
 	}
 	index := make([]int, len(b.authors))
 	for i, a := range b.authors {
@@ -348,7 +366,15 @@ func (b *Buffer) Checkpoint(ctx context.Context) (*CheckpointResult, error) {
 			attrs[i] = baseAttr
 		}
 	}
-	next := &pendingFile{Snapshot: snap, Spans: spansFromAttrs(attrs)}
+	spans := spansFromAttrs(attrs)
+	if pf == nil && len(spans) == 0 {
+		return res, nil // as committed: nothing pending to store
+	}
+	snap, err := st.putSnapshot(b.Content())
+	if err != nil {
+		return nil, err
+	}
+	next := &pendingFile{Snapshot: snap, Spans: spans}
 	if pf != nil {
 		next.Removed = pf.Removed
 	}

@@ -175,6 +175,33 @@ func TestBufferBadEdits(t *testing.T) {
 	}
 }
 
+// A buffer refuses what a checkpoint refuses to snapshot.
+func TestBufferRefusals(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write(".gitignore", ".env\n")
+	g.Commit("start", "")
+	r := openRepo(t, g.Dir)
+	for _, tc := range []struct {
+		reason  string
+		path    string
+		content string
+		want    error
+	}{
+		{"an ignored file, as secrets are", ".env", "TOKEN=secret\n", ErrIgnored},
+		{"inside .git", ".git/config", "[core]\n", ErrIgnored},
+		{"binary content", "blob.bin", "a\x00b", ErrBinaryBuffer},
+		{"outside the work tree", "../elsewhere.txt", "x\n", ErrOutsideWorkTree},
+	} {
+		if _, err := r.OpenBuffer(ctx, tc.path, []byte(tc.content), nil); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.reason, err, tc.want)
+		}
+	}
+	if p, _ := r.Pending(ctx); len(p) != 0 {
+		t.Errorf("something was stored: %v", p)
+	}
+}
+
 // A hook's checkpoint between the buffer's open and its save is kept for
 // the lines the buffer did not write.
 func TestBufferKeepsOtherCheckpoints(t *testing.T) {
