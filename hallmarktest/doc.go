@@ -9,7 +9,7 @@
 //		runMyAgent(t, r.Dir, key.Signer)           // edits, checkpoints, commits, stamps
 //		rec := r.StoredRecord("HEAD", hallmarktest.Keyring(t, key))
 //		hallmarktest.ExpectLines(t, rec, "main.go",
-//			hallmarktest.Want{From: 1, To: 3, Class: provenance.AI, Model: "anthropic/claude-opus-4-5-20251101"})
+//			hallmarktest.Want{From: 1, To: 3, Class: provenance.AI, Who: "anthropic/claude-opus-4-5-20251101"})
 //	}
 //
 // # Scratch repositories
