@@ -12,8 +12,8 @@
 // so that a push cannot bring its own rules. Notes
 // (refs/notes/hallmark) may come in the same push: they are read from the
 // pushed objects, still in git's quarantine, through a scratch repository
-// that borrows both object stores. Deleting a ref, and pushing notes alone,
-// are let through. Without a policy at the base the push is rejected: the
+// that borrows both object stores. Deleting a branch, and pushing notes
+// alone, are let through; deleting or rewinding the notes is not. Without a policy at the base the push is rejected: the
 // hook fails closed.
 package main
 
@@ -88,6 +88,15 @@ func run(ctx context.Context, in io.Reader, w io.Writer) (bool, error) {
 	}
 	pass := true
 	for _, u := range updates {
+		if u.ref == repo.NotesRef {
+			// The notes only grow: a push that deletes or rewinds them
+			// would drop other people's records.
+			if reason := notesRewound(ctx, scratch, u); reason != "" {
+				fmt.Fprintf(w, "hallmark: %s rejected: %s; fetch and merge them (hallmark sync) instead\n", u.ref, reason)
+				pass = false
+			}
+			continue
+		}
 		if zero(u.new) || !(strings.HasPrefix(u.ref, "refs/heads/") || strings.HasPrefix(u.ref, "refs/tags/")) {
 			continue
 		}
@@ -125,6 +134,20 @@ func run(ctx context.Context, in io.Reader, w io.Writer) (bool, error) {
 		fmt.Fprintf(w, "hallmark:   git push origin %s %s\n", strings.TrimPrefix(u.ref, "refs/heads/"), repo.NotesRef)
 	}
 	return pass, nil
+}
+
+// notesRewound says why an update of the notes ref would lose notes, or "".
+func notesRewound(ctx context.Context, scratch string, u update) string {
+	switch {
+	case zero(u.old):
+		return ""
+	case zero(u.new):
+		return "it deletes the notes"
+	}
+	if _, err := gitLines(ctx, scratch, "merge-base", "--is-ancestor", u.old, u.new); err != nil {
+		return "it is not a fast-forward of the server's notes"
+	}
+	return ""
 }
 
 // serverDir is the repository the hook runs for: git starts the hook in it.

@@ -228,6 +228,31 @@ func TestNoPolicyFailsClosed(t *testing.T) {
 	}
 }
 
+// The notes only grow: deleting them or forcing an older notes history is
+// rejected; the server's notes stay.
+func TestNotesCannotBeRewound(t *testing.T) {
+	dev := hallmarktest.NewKey(t, "dev")
+	srv := server(t, dev, "")
+	c := hallmarktest.Clone(t, srv.Dir)
+	change(t, c, "a.txt", dev.Signer)
+	if out, err := push(t, c, "main", repo.NotesRef); err != nil {
+		t.Fatalf("first push: %v\n%s", err, out)
+	}
+	notes := srv.Rev(repo.NotesRef)
+	if out, err := push(t, c, ":"+repo.NotesRef); err == nil || !strings.Contains(out, "it deletes the notes") {
+		t.Errorf("deleting the notes: %v\n%s", err, out)
+	}
+	// Another clone's notes history, forced over the server's.
+	other := hallmarktest.Clone(t, srv.Dir)
+	change(t, other, "b.txt", dev.Signer)
+	if out, err := push(t, other, "+"+repo.NotesRef); err == nil || !strings.Contains(out, "not a fast-forward") {
+		t.Errorf("forcing other notes: %v\n%s", err, out)
+	}
+	if srv.Rev(repo.NotesRef) != notes {
+		t.Error("the server's notes moved")
+	}
+}
+
 func TestReadUpdates(t *testing.T) {
 	got, err := readUpdates(strings.NewReader("0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 refs/heads/main\n"))
 	if err != nil || len(got) != 1 || got[0].ref != "refs/heads/main" || !zero(got[0].old) || zero(got[0].new) {
