@@ -27,6 +27,7 @@ type Evidence string
 const (
 	Signed   Evidence = "signed"   // a record whose signature verifies against the trusted keys
 	Unsigned Evidence = "unsigned" // a record without a valid signature
+	Imported Evidence = "imported" // a record converted from another tool's (git-ai's notes, an Agent Trace), unsigned
 	Inferred Evidence = "inferred" // the commit conventions (an AI mark)
 	None     Evidence = "none"     // nothing: the commit's author, as human
 )
@@ -60,6 +61,7 @@ type Analysis struct {
 	policy             *policy.Policy
 	checker            *repo.RecordChecker // decides "signed" as verify does
 	noted              map[string]string
+	gitai              map[string]string // commits with a git-ai note (refs/notes/ai), to its blob
 	paths              []string
 	Binary             []string   // binary files of the tree, not counted as lines
 	Tags               []TagShare // with Options.Tags
@@ -110,6 +112,9 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 	}
 	a := &Analysis{Rev: rev, Commit: c.ID, Since: since, r: r, ctx: ctx, keyring: opts.Keyring, policy: opts.Policy, attrs: map[int32]*commitAttr{}, paths: opts.Paths}
 	if a.noted, err = r.NotedCommits(ctx); err != nil {
+		return nil, err
+	}
+	if a.gitai, err = r.GitAINotes(ctx); err != nil {
 		return nil, err
 	}
 	dir := cacheDir(ctx, g)
@@ -297,11 +302,17 @@ func (a *Analysis) attrOf(ci int32) *commitAttr {
 	}
 	if _, ok := a.noted[m.ID]; ok {
 		at.rec, at.evidence = a.recordOf(m.ID)
-		if at.rec != nil {
-			at.files = map[string]*provenance.File{}
-			for i := range at.rec.Files {
-				at.files[at.rec.Files[i].Path] = &at.rec.Files[i]
-			}
+	}
+	if blob, ok := a.gitai[m.ID]; ok && at.rec == nil {
+		// No hallmark record: git-ai's note, as evidence "imported".
+		if rec, _, err := a.r.GitAIRecord(a.ctx, m.ID, blob); err == nil {
+			at.rec, at.evidence = rec, Imported
+		}
+	}
+	if at.rec != nil {
+		at.files = map[string]*provenance.File{}
+		for i := range at.rec.Files {
+			at.files[at.rec.Files[i].Path] = &at.rec.Files[i]
 		}
 	}
 	a.attrs[ci] = at
@@ -328,6 +339,9 @@ func (a *Analysis) recordOf(id string) (*provenance.Record, Evidence) {
 	}
 	for _, l := range lines {
 		if rec, err := attest.ReadUnverified(l); err == nil && rec.Commit == id {
+			if rec.Method == provenance.MethodImported {
+				return rec, Imported
+			}
 			return rec, Unsigned
 		}
 	}

@@ -153,7 +153,13 @@ func (r *Repo) StoreImported(ctx context.Context, rec *provenance.Record, opts *
 // GitAINotes returns the commits that have a git-ai note, each with its
 // note's blob id.
 func (r *Repo) GitAINotes(ctx context.Context) (map[string]string, error) {
-	if _, err := r.git.Output(ctx, "rev-parse", "--verify", "--quiet", GitAINotesRef); err != nil {
+	// Asked of the long-lived cat-file first: a repository without git-ai
+	// notes (most) costs no process.
+	b, err := r.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, _, err := b.ReadID(GitAINotesRef); err != nil {
 		return map[string]string{}, nil
 	}
 	out, err := r.git.Output(ctx, "notes", "--ref="+GitAINotesRef, "list")

@@ -251,6 +251,17 @@ func TestImportGitAICLI(t *testing.T) {
 		t.Errorf("legacy prompt's model: %+v", recs[1].Authors)
 	}
 
+	// Before any import, report and blame read git-ai's notes as evidence
+	// "imported".
+	res = hallmark(t, r.Dir, nil, "blame", "--json", "--no-cache", "--", "src/lib.rs")
+	if res.code != 0 || strings.Count(res.stdout, `"evidence": "imported"`) != 50 || strings.Count(res.stdout, `"class": "ai"`) != 50 {
+		t.Errorf("blame over git-ai notes: %+v", res)
+	}
+	res = hallmark(t, r.Dir, nil, "report", "--json", "--no-cache")
+	if res.code != 0 || !strings.Contains(res.stdout, `"key": "imported"`) {
+		t.Errorf("report over git-ai notes: %+v", res)
+	}
+
 	// Stored: verify sees two imported records, unsigned.
 	res = hallmark(t, r.Dir, nil, "import", "git-ai", base+"..HEAD")
 	if res.code != 0 || strings.Count(res.stdout, "(unsigned, imported)") != 2 {

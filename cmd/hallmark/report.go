@@ -240,7 +240,8 @@ func newBlame() *cobra.Command {
 		Short: "Who wrote each line of a file: commit, author, class, model and evidence",
 		Long: `For each line of FILE at REV: the commit that last changed it (the one git
 blame names), its author, its class (human, ai, mixed, unknown), the model
-and tool, and the evidence (signed, unsigned, inferred, none).
+and tool, and the evidence (strongest first: signed, unsigned, imported from
+git-ai or Agent Trace, inferred, none).
 
   hallmark blame internal/parser.go
   hallmark blame --rev v1.2.0 --json main.go`,
