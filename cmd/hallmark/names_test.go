@@ -288,3 +288,29 @@ func TestOddNamesBundle(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnTrailerWithoutNote: hallmark's Assisted-by trailer on a commit
+// whose note is missing (never fetched, say) does not make the person's
+// lines the model's: report and blame call them unknown.
+func TestOwnTrailerWithoutNote(t *testing.T) {
+	w := newWorld(t)
+	w.edit("M", "gen.go", "M one", "M two")
+	w.g.Write("mine.go", "H one\nH two\nH three\n")
+	w.checkpoint("H")
+	w.commit("mixed work")
+	if msg := w.git("log", "-1", "--format=%B"); !strings.Contains(msg, "Assisted-by: claude-code:"+model+" hallmark") {
+		t.Fatalf("no hallmark trailer:\n%s", msg)
+	}
+	// With the note: two ai lines, three human.
+	res := w.run("blame", "--json", "--no-cache", "--", "mine.go")
+	if res.code != 0 || strings.Count(res.stdout, `"class": "human"`) != 3 {
+		t.Fatalf("blame with the note: %+v", res)
+	}
+	w.git("update-ref", "-d", "refs/notes/hallmark")
+	for _, f := range []string{"mine.go", "gen.go"} {
+		res := w.run("blame", "--json", "--no-cache", "--", f)
+		if res.code != 0 || strings.Contains(res.stdout, `"class": "ai"`) || !strings.Contains(res.stdout, `"class": "unknown"`) {
+			t.Errorf("blame %s without the note: the trailer alone must not make lines the model's: %+v", f, res)
+		}
+	}
+}
