@@ -78,6 +78,11 @@ var remoteName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 // When another clone pushed in between, Sync starts again after a random
 // wait that doubles each time, until the time budget is spent
 // ([ErrSyncRace]).
+//
+// Notes are read only where the two sides differ, and never past
+// [MaxNoteSize]: a note over it that only one side has is taken as it is,
+// unread; one that would have to be unioned with a different note is an
+// error ([ErrNoteTooLarge], naming the blob), and nothing is pushed.
 func (r *Repo) Sync(ctx context.Context, remote string, opts *SyncOptions) (*SyncResult, error) {
 	if opts == nil {
 		opts = &SyncOptions{}

@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -346,5 +347,42 @@ func TestSyncGivesUpAfterBudget(t *testing.T) {
 	res, err = ra.Sync(ctx, "origin", nil)
 	if err == nil || errors.Is(err, ErrSyncRace) || res.Attempts != 1 {
 		t.Errorf("sync against a declining hook: %+v %v", res, err)
+	}
+}
+
+// TestSyncOversizedRemoteNote: someone pushes a note over MaxNoteSize. A
+// clone with no note of its own on that commit takes the remote's blob as
+// it is, never reading it; a clone with a different note there cannot
+// merge the two and says so by name, pushing nothing.
+func TestSyncOversizedRemoteNote(t *testing.T) {
+	ctx := context.Background()
+	bare, cl, seed := syncWorld(t, 3)
+	a, b, mallory := cl[0], cl[1], cl[2]
+	mallory.Git("checkout", "-q", "-b", "x")
+	plantNote(t, mallory, seed, append(bytes.Repeat([]byte("x"), MaxNoteSize+1), '\n'))
+	mallory.Git("push", "-q", "origin", NotesRef)
+
+	ra := openRepo(t, a.Dir)
+	if res, err := ra.Sync(ctx, "origin", nil); err != nil || res.Received != 1 || res.Pushed {
+		t.Errorf("sync of a clone without a note there: %+v %v", res, err)
+	}
+	if _, err := ra.Note(ctx, seed); !errors.Is(err, ErrNoteTooLarge) {
+		t.Errorf("reading the note taken: %v", err)
+	}
+
+	rb := openRepo(t, b.Dir)
+	if err := rb.AddNote(ctx, seed, [][]byte{[]byte(`{"b":1}`)}, "b"); err != nil {
+		t.Fatal(err)
+	}
+	before := strings.TrimSpace(bare.Git("rev-parse", NotesRef))
+	res, err := rb.Sync(ctx, "origin", nil)
+	if !errors.Is(err, ErrNoteTooLarge) || res.Pushed {
+		t.Errorf("sync of a clone with its own note there: %+v %v", res, err)
+	}
+	if after := strings.TrimSpace(bare.Git("rev-parse", NotesRef)); after != before {
+		t.Error("the remote's notes moved")
+	}
+	if lines, err := rb.Note(ctx, seed); err != nil || len(lines) != 1 {
+		t.Errorf("b's own note: %q %v", lines, err)
 	}
 }
