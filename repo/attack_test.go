@@ -474,3 +474,44 @@ func TestCarriedRecordSurvivesFreshCloneAndGC(t *testing.T) {
 		t.Errorf("without evidence: %v", rep.Violations)
 	}
 }
+
+// TestCarryTrustsThePolicyAtParent: a person cherry-picks a colleague's
+// model-written commit, signed with the colleague's key that the
+// committed policy trusts; the carry, signed with the person's own key,
+// keeps the model's lines, and verifies.
+func TestCarryTrustsThePolicyAtParent(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	rp := openRepo(t, g.Dir)
+	ada, bob := newTestKey(t, "ada"), newTestKey(t, "bob")
+	for _, k := range []testKey{ada, bob} {
+		pub, _ := k.signer.PublicKey()
+		pemBytes, err := attest.MarshalPublicKey(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.Write(".hallmark/keys/"+k.name+".pub", string(pemBytes))
+	}
+	g.Write(".hallmark/policy.yaml", "keys:\n  - {name: ada, public_key: .hallmark/keys/ada.pub}\n  - {name: bob, public_key: .hallmark/keys/bob.pub}\n")
+	g.Commit("policy", "")
+	rp.Stamp(ctx, "HEAD", &StampOptions{Signer: ada.signer})
+	g.Git("checkout", "-q", "-b", "bobs")
+	src := modelCommit(t, g, rp, "a.go", "bob's model work", 4)
+	rp.Stamp(ctx, "HEAD", &StampOptions{Signer: bob.signer})
+	g.Git("checkout", "-q", "main")
+	g.Git("cherry-pick", src)
+	res, err := rp.Carry(ctx, []string{src}, "HEAD", &StampOptions{Signer: ada.signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Record.Count().AI != 4 || len(res.Record.DerivedFrom) != 1 {
+		t.Errorf("the carry lost the colleague's model lines: %+v", res.Record.Count())
+	}
+	pol, ring, err := rp.PolicyAt(ctx, "HEAD~1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := verifyRange(t, rp, &VerifyOptions{Keyring: ring, Policy: pol, Range: []string{"HEAD~1..HEAD"}}); !rep.Pass || rep.AILines != 4 {
+		t.Errorf("the cherry-pick's carried record: %v %+v", rep.Violations, rep.Tally)
+	}
+}

@@ -8,21 +8,39 @@ import (
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/diff"
+	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/provenance"
 )
 
-// carryTrust is whose records a carry takes its sources from: the
-// trust given, else the signer's own key (a person rebasing their own
-// commits), else none (an unsigned carry, from whatever records are
-// there: its result verifies as unsigned at best).
-func (r *Repo) carryTrust(opts *StampOptions) (*Trust, error) {
+// carryTrust is whose records a carry takes its sources from: the trust
+// given; else the policy committed at the target's first parent, with the
+// signer's own key beside it (a person rebasing their own and their
+// colleagues' commits); else the signer's key alone; else none (an
+// unsigned carry, from whatever records are there: its result verifies
+// as unsigned at best). Whatever is cited, verify checks again under its
+// own trust.
+func (r *Repo) carryTrust(ctx context.Context, target *git.Commit, opts *StampOptions) (*Trust, error) {
 	if opts.Trust != nil {
 		return opts.Trust, nil
 	}
 	if opts.Signer == nil {
 		return nil, nil
 	}
-	return selfTrust(opts.Signer)
+	self, err := selfTrust(opts.Signer)
+	if err != nil || len(target.Parents) == 0 {
+		return self, err
+	}
+	pol, ring, err := r.PolicyAt(ctx, target.Parents[0])
+	if err != nil || ring.Len() == 0 {
+		return self, nil // no policy to widen the trust with
+	}
+	if err := ring.Merge(self.Keyring); err != nil {
+		return self, nil // the policy names a key "self": keep to the signer's own
+	}
+	withSelf := *pol
+	withSelf.Keys = append(slices.Clone(pol.Keys), policy.Key{Name: "self", PublicKey: "(the carrier's own key)"})
+	return &Trust{Keyring: ring, Policy: &withSelf}, nil
 }
 
 // loadSource resolves one source commit of a carry: the record to carry
@@ -116,7 +134,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 	if err != nil {
 		return nil, err
 	}
-	trust, err := r.carryTrust(opts)
+	trust, err := r.carryTrust(ctx, tc, opts)
 	if err != nil {
 		return nil, err
 	}

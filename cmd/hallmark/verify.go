@@ -270,7 +270,11 @@ func printVerify(w io.Writer, rep *repo.VerifyReport) {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
 	}
-	fmt.Fprintf(w, "%d commits: %s; %d envelopes checked\n", len(rep.Commits), strings.Join(parts, ", "), rep.Envelopes)
+	if len(rep.Commits) == 0 {
+		fmt.Fprintf(w, "no commits in %s\n", rep.Range)
+	} else {
+		fmt.Fprintf(w, "%s: %s; %s checked\n", plural(len(rep.Commits), "commit"), strings.Join(parts, ", "), plural(rep.Envelopes, "envelope"))
+	}
 	fmt.Fprintf(w, "%s: %d, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n", rep.ShareOf, rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, rep.UnknownLines, 100*rep.AIShare)
 	if rep.Incomplete {
 		fmt.Fprintln(w, "history incomplete: a shallow clone; the oldest commits' added lines are unknown here (git fetch --unshallow)")
