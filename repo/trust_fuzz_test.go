@@ -16,7 +16,7 @@ func FuzzScanNote(f *testing.F) {
 	ring := ringOf(f, k)
 	commit := "0123456789abcdef0123456789abcdef01234567"
 	rec := &provenance.Record{Commit: commit, Authors: []provenance.Author{{Kind: provenance.Person, Name: "A"}},
-		Files: []provenance.File{{Path: "a", Digest: "sha256:" + string(bytes.Repeat([]byte("0"), 64)), Lines: 1, Spans: []provenance.Span{{Start: 1, End: 1, Class: provenance.Human}}}},
+		Files:    []provenance.File{{Path: "a", Digest: "sha256:" + string(bytes.Repeat([]byte("0"), 64)), Lines: 1, Spans: []provenance.Span{{Start: 1, End: 1, Class: provenance.Human}}}},
 		Recorder: provenance.Recorder{Name: "t"}}
 	env, err := attest.Sign(rec, nil, k.signer)
 	if err != nil {
