@@ -386,3 +386,71 @@ func TestSyncOversizedRemoteNote(t *testing.T) {
 		t.Errorf("b's own note: %q %v", lines, err)
 	}
 }
+
+// TestSyncSHA256: the union, its fan-out and the push in repositories of
+// SHA-256 objects, where a note's name has 64 digits: a note deleted on
+// the remote comes back, and 300 notes (one fan-out level) all arrive.
+func TestSyncSHA256(t *testing.T) {
+	ctx := context.Background()
+	sha := func(bare bool) *gittest.Repo {
+		g := gittest.Wrap(t, t.TempDir())
+		args := []string{"init", "-q", "-b", "main", "--object-format=sha256"}
+		if bare {
+			args = append(args, "--bare")
+		}
+		g.Git(args...)
+		g.Git("config", "user.name", "Ada Human")
+		g.Git("config", "user.email", "ada@example.com")
+		return g
+	}
+	bare := sha(true)
+	a, mallory := sha(false), sha(false)
+	// 300 commits in one fast-import.
+	var stream bytes.Buffer
+	for i := range 300 {
+		fmt.Fprintf(&stream, "commit refs/heads/main\ncommitter A <a@example.com> %d +0000\ndata 3\n%03d\nM 100644 inline f\ndata 4\n%03d\n\n", 1700000000+i, i, i)
+	}
+	if out, err := gitStdin(a, stream.Bytes(), "fast-import", "--quiet"); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	a.Git("reset", "-q", "--hard", "main")
+	ids := strings.Fields(a.Git("rev-list", "--reverse", "main"))
+	if len(ids) != 300 || len(ids[0]) != 64 {
+		t.Fatalf("%d commits, ids of %d digits", len(ids), len(ids[0]))
+	}
+	a.Git("push", "-q", bare.Dir, "main")
+	a.Git("remote", "add", "origin", bare.Dir)
+	mallory.Git("remote", "add", "origin", bare.Dir)
+	mallory.Git("fetch", "-q", "origin", "main")
+	ra := openRepo(t, a.Dir)
+	notes := map[string][][]byte{}
+	for _, id := range ids {
+		notes[id] = [][]byte{fmt.Appendf(nil, `{"c":"%s"}`, id)}
+	}
+	if err := ra.AddNotes(ctx, notes, "all"); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, ra)
+	want := allNoteLines(t, a)
+	if len(want) != 300 {
+		t.Fatalf("%d notes", len(want))
+	}
+	mallory.Git("fetch", "-q", "origin", NotesRef+":"+NotesRef)
+	mallory.Git("notes", "--ref="+NotesRef, "remove", ids[7])
+	mallory.Git("push", "-q", "origin", NotesRef)
+	if res := mustSync(t, ra); !res.Pushed || res.Sent != 1 {
+		t.Errorf("sync after the deletion: %+v", res)
+	}
+	if got := allNoteLines(t, bare); !slices.Equal(got, want) {
+		t.Errorf("the remote has %d notes, want %d", len(got), len(want))
+	}
+	// The union was written spread over two-digit directories, as git does
+	// past 255 notes.
+	if top := bare.Git("ls-tree", NotesRef); !strings.Contains(top, " tree ") || strings.Contains(top, " blob ") {
+		t.Errorf("the notes tree is not spread:\n%.300s", top)
+	}
+	lines, err := ra.Note(ctx, ids[7])
+	if err != nil || len(lines) != 1 {
+		t.Errorf("the note read back: %q %v", lines, err)
+	}
+}
