@@ -534,7 +534,7 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 	chans := make([]chan *git.LogEntry, workers)
 	errs := make(chan error, workers)
 	for w := range workers {
-		chans[w] = make(chan *git.LogEntry, 64*chunk)
+		chans[w] = make(chan *git.LogEntry, 4*chunk)
 		var ids []string
 		for c := w * chunk; c < len(order); c += workers * chunk {
 			ids = append(ids, order[c:min(c+chunk, len(order))]...)

@@ -306,6 +306,7 @@ func diffBlobs(ctx context.Context, g *git.Repo, hexLen int, merges [][]string, 
 	}
 	var pairs []pair
 	var dir string
+	var tw *treeWriter
 	for _, m := range merges {
 		id := m[0]
 		ns := needs[id]
@@ -338,12 +339,13 @@ func diffBlobs(ctx context.Context, g *git.Repo, hexLen int, merges [][]string, 
 					return nil, err
 				}
 				defer os.RemoveAll(dir)
+				tw = newTreeWriter(dir, hexLen)
 			}
-			a, err := writeTree(dir, oldT, hexLen)
+			a, err := tw.write(oldT)
 			if err != nil {
 				return nil, err
 			}
-			b, err := writeTree(dir, newT, hexLen)
+			b, err := tw.write(newT)
 			if err != nil {
 				return nil, err
 			}
@@ -426,36 +428,60 @@ func safeExt(p string) string {
 
 type treeEntry struct{ name, id string }
 
-// writeTree writes a flat tree of regular files as a loose object and
-// returns its id.
-func writeTree(dir string, entries []treeEntry, hexLen int) (string, error) {
+// treeWriter writes flat trees of regular files as loose objects into a
+// temporary object directory, with one compressor for all of them.
+type treeWriter struct {
+	dir     string
+	hexLen  int
+	zw      *zlib.Writer
+	buf     bytes.Buffer
+	content bytes.Buffer
+	dirs    map[string]bool
+	written map[string]bool
+}
+
+func newTreeWriter(dir string, hexLen int) *treeWriter {
+	w := &treeWriter{dir: dir, hexLen: hexLen, dirs: map[string]bool{}, written: map[string]bool{}}
+	w.zw, _ = zlib.NewWriterLevel(&w.buf, zlib.BestSpeed)
+	return w
+}
+
+// write writes the tree of entries and returns its id.
+func (w *treeWriter) write(entries []treeEntry) (string, error) {
 	slices.SortFunc(entries, func(a, b treeEntry) int { return strings.Compare(a.name, b.name) })
-	var content bytes.Buffer
+	w.content.Reset()
 	for _, e := range entries {
 		raw, err := hex.DecodeString(e.id)
-		if err != nil || len(raw)*2 != hexLen {
+		if err != nil || len(raw)*2 != w.hexLen {
 			return "", fmt.Errorf("attribution: bad object id %q", e.id)
 		}
-		content.WriteString("100644 " + e.name + "\x00")
-		content.Write(raw)
+		w.content.WriteString("100644 " + e.name + "\x00")
+		w.content.Write(raw)
 	}
-	id := git.ObjectID("tree", content.Bytes(), hexLen)
+	id := git.ObjectID("tree", w.content.Bytes(), w.hexLen)
 	if id == "" {
-		return "", fmt.Errorf("attribution: object ids of %d digits", hexLen)
+		return "", fmt.Errorf("attribution: object ids of %d digits", w.hexLen)
 	}
-	p := filepath.Join(dir, id[:2], id[2:])
-	if _, err := os.Stat(p); err == nil {
+	if w.written[id] {
 		return id, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	sub := filepath.Join(w.dir, id[:2])
+	if !w.dirs[sub] {
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return "", err
+		}
+		w.dirs[sub] = true
+	}
+	w.buf.Reset()
+	w.zw.Reset(&w.buf)
+	fmt.Fprintf(w.zw, "tree %d\x00", w.content.Len())
+	w.zw.Write(w.content.Bytes())
+	if err := w.zw.Close(); err != nil {
 		return "", err
 	}
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
-	fmt.Fprintf(zw, "tree %d\x00", content.Len())
-	zw.Write(content.Bytes())
-	if err := zw.Close(); err != nil {
+	if err := os.WriteFile(filepath.Join(sub, id[2:]), w.buf.Bytes(), 0o444); err != nil {
 		return "", err
 	}
-	return id, os.WriteFile(p, z.Bytes(), 0o444)
+	w.written[id] = true
+	return id, nil
 }

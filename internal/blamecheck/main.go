@@ -24,6 +24,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -35,13 +37,38 @@ import (
 func main() {
 	dir := flag.String("repo", ".", "the repository (a clone, bare or not)")
 	rev := flag.String("rev", "HEAD", "the revision whose tree to compare")
-	sample := flag.Int("sample", 200, "how many files to compare (0: all); the sample is fixed by the paths' hashes")
+	sample := flag.Int("sample", 200, "how many files to compare (0: all, -1: none, the engine's pass alone); the sample is fixed by the paths' hashes")
 	minPct := flag.Float64("min", 99.9, "the least share of lines, in percent, that must agree")
 	verbose := flag.Bool("v", false, "print every disagreeing line")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the engine's pass to this file")
+	memProfile := flag.String("memprofile", "", "write the heap profile of the peak of the heap in use to this file")
 	flag.Parse()
+	heapProfile, cpuProfilePath = *memProfile, *cpuProfile
+	if heapProfile != "" {
+		go peakProfiles()
+	}
 	if err := run(*dir, *rev, *sample, *minPct, *verbose); err != nil {
 		fmt.Fprintln(os.Stderr, "blamecheck:", err)
 		os.Exit(exitCode(err))
+	}
+}
+
+var heapProfile, cpuProfilePath string
+
+// peakProfiles keeps the heap profile of the moment the heap in use was
+// largest, sampled every half second.
+func peakProfiles() {
+	var peak uint64
+	for range time.Tick(500 * time.Millisecond) {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		if ms.HeapInuse > peak {
+			peak = ms.HeapInuse
+			if f, err := os.Create(heapProfile); err == nil {
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
 	}
 }
 
@@ -63,12 +90,24 @@ func run(dir, rev string, sample int, minPct float64, verbose bool) error {
 		return err
 	}
 	defer r.Close()
+	if cpuProfilePath != "" {
+		f, err := os.Create(cpuProfilePath)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+	}
 	start := time.Now()
 	a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: rev, NoCache: true})
 	if err != nil {
 		return err
 	}
 	engine := time.Since(start)
+	pprof.StopCPUProfile()
+	if sample < 0 {
+		fmt.Printf("engine (whole tree, uncached) %.2fs, %d files\n", engine.Seconds(), len(a.Files()))
+		return nil
+	}
 	files := pick(a.Files(), sample)
 	var lines, agree, whole, partly int
 	var blameTime time.Duration
