@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/provenance"
 )
 
 // The cache keeps the line origins of the trees the engine computed, one
@@ -31,7 +32,7 @@ import (
 // recently used; an entry holds the tree's origins, the commits its lines
 // name, and a count per commit of the history (for --by month|quarter).
 const (
-	cacheVersion = 3
+	cacheVersion = 4
 	cacheEntries = 8
 )
 
@@ -75,6 +76,7 @@ type cachedBlame struct {
 	Names         []string
 	Files         []fileState
 	Own           map[string]int32
+	Inferred      map[string]provenance.Class
 	Tags          []TagShare
 	TagsKey       string // notesKey when Tags were tallied; "" for none
 }
@@ -92,7 +94,7 @@ func loadCache(path string) (*Blame, error) {
 	now := time.Now()
 	_ = os.Chtimes(path, now, now) // most recently used
 	b := &Blame{Commit: cb.Commit, Since: cb.Since, Commits: cb.Commits, Paths: cb.Paths, Sources: cb.Sources,
-		Files: map[string]*fileState{}, Own: cb.Own, Tags: cb.Tags, TagsKey: cb.TagsKey}
+		Files: map[string]*fileState{}, Own: cb.Own, Inferred: cb.Inferred, Tags: cb.Tags, TagsKey: cb.TagsKey}
 	for i, n := range cb.Names {
 		fs := cb.Files[i]
 		b.Files[n] = &fs
@@ -103,7 +105,7 @@ func loadCache(path string) (*Blame, error) {
 // saveCache writes b (only the commits and paths its lines name) and drops
 // the least recently used entries beyond cacheEntries.
 func saveCache(path string, b *Blame) error {
-	cb := cachedBlame{Commit: b.Commit, Since: b.Since, Own: b.Own, Tags: b.Tags, TagsKey: b.TagsKey}
+	cb := cachedBlame{Commit: b.Commit, Since: b.Since, Own: b.Own, Inferred: b.Inferred, Tags: b.Tags, TagsKey: b.TagsKey}
 	srcMap := map[int32]int32{}
 	comMap := map[int32]int32{}
 	pathMap := map[int32]int32{}

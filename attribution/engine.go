@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/provenance"
+	"github.com/hallmark-dev/hallmark/repo"
 )
 
 // origin is where a line came from: S, an index into the table of
@@ -61,8 +63,10 @@ type Blame struct {
 	Sources []Source
 	Files   map[string]*fileState
 	// Own counts, for every commit of the history replayed, the lines it
-	// wrote (added lines; for a merge, those no parent has).
-	Own map[string]int32
+	// wrote (added lines; for a merge, those no parent has); Inferred is
+	// the class its conventions give it, where that is not human.
+	Own      map[string]int32
+	Inferred map[string]provenance.Class
 	// Tags are the tallies at tags (Options.Tags), computed under the
 	// state of the notes TagsKey names.
 	Tags    []TagShare
@@ -122,6 +126,9 @@ func (e *engine) adopt(sb *Blame) map[string]*fileState {
 			e.b.Own[id] = n
 		}
 	}
+	for id, c := range sb.Inferred {
+		e.b.Inferred[id] = c
+	}
 	return files
 }
 
@@ -166,7 +173,7 @@ var errFullReplay = errors.New("attribution: the cache does not cover the histor
 
 // replay computes the line origins of rev's tree.
 func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions) (*Blame, error) {
-	e := &engine{sources: map[Source]int32{}, g: g, batch: batch, b: &Blame{Commit: o.rev, Since: o.since, Own: map[string]int32{}}, index: map[string]int32{},
+	e := &engine{sources: map[Source]int32{}, g: g, batch: batch, b: &Blame{Commit: o.rev, Since: o.since, Own: map[string]int32{}, Inferred: map[string]provenance.Class{}}, index: map[string]int32{},
 		pathIdx: map[string]int32{}, states: map[string]*treeState{}, inRange: map[string]bool{},
 		onTag: o.onTag, tags: o.tags}
 	if o.onStart != nil {
@@ -449,6 +456,9 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 		files[f.Path] = &fileState{Lines: result}
 	}
 	e.b.Own[c.ID] = int32(own)
+	if _, class := repo.InferAuthor(c); class != provenance.Human {
+		e.b.Inferred[c.ID] = class
+	}
 	// Drop parents' states no child needs any more.
 	for _, p := range parents {
 		if st := e.states[p]; st != nil {

@@ -219,7 +219,7 @@ func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]Row, error)
 // periods is [Periods] from the lines the replay counted for each commit
 // (kept in the cache), so that only commit metadata is read from git.
 func (a *Analysis) periods(ctx context.Context, quarter bool) ([]Row, error) {
-	if a.blame.Own == nil {
+	if a.blame.Own == nil || a.blame.Inferred == nil {
 		return Periods(ctx, a.r, &PeriodOptions{Rev: a.Commit, Since: a.Since, Quarter: quarter, Keyring: a.keyring})
 	}
 	rng := []string{a.Commit}
@@ -231,34 +231,24 @@ func (a *Analysis) periods(ctx context.Context, quarter bool) ([]Row, error) {
 		return nil, err
 	}
 	per := map[string]*provenance.Count{}
-	err = a.r.Git().Log(ctx, append(rng, "--no-patch"), func(e *git.LogEntry) error {
-		c := e.Commit
-		t, ok := landed[c.ID]
-		if !ok {
-			return nil
-		}
+	for id, t := range landed {
 		key := period(t, quarter)
 		n := per[key]
 		if n == nil {
 			n = &provenance.Count{}
 			per[key] = n
 		}
-		if _, ok := a.noted[c.ID]; ok {
-			if rec, _ := a.recordOf(c.ID); rec != nil {
+		if _, ok := a.noted[id]; ok {
+			if rec, _ := a.recordOf(id); rec != nil {
 				rc := rec.Count()
 				n.Add(provenance.AI, rc.AI)
 				n.Add(provenance.Mixed, rc.Mixed)
 				n.Add(provenance.Human, rc.Human)
 				n.Add(provenance.Unknown, rc.Unknown)
-				return nil
+				continue
 			}
 		}
-		_, class := repo.InferAuthor(c)
-		n.Add(class, int(a.blame.Own[c.ID]))
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		n.Add(cmp.Or(a.blame.Inferred[id], provenance.Human), int(a.blame.Own[id]))
 	}
 	rows := rowsOf(per)
 	slices.SortFunc(rows, func(a, b Row) int { return cmp.Compare(a.Key, b.Key) })
