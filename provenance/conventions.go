@@ -219,7 +219,10 @@ func botIdentity(name, email, role string) (Marker, bool) {
 	case strings.HasSuffix(name, " (aider)") && role == "author":
 		// aider's repo.py, GitRepo.commit(): the author name gets
 		// " (aider)" only `if aider_edits and self.attribute_author`, that
-		// is when the commit holds the model's edits.
+		// is when the commit holds the model's edits. aider's own
+		// per-release figure (scripts/blame.py, get_commit_authors) counts
+		// exactly these: the author name, an "aider:" subject or a
+		// "co-authored-by: aider" line; never the committer.
 		return Marker{Convention: "aider", Tool: "aider", Evidence: ev, Class: AI}, true
 	case strings.HasSuffix(name, " (aider)"):
 		// The same function sets GIT_COMMITTER_NAME to "NAME (aider)" on
