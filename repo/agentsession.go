@@ -56,7 +56,11 @@ func (r *Repo) AgentSession(agent, id string, update func(*AgentSession)) (Agent
 	if update == nil {
 		return s, nil
 	}
+	before := s
 	update(&s)
+	if s == before && i >= 0 {
+		return s, nil // nothing new: no write (a file written is milliseconds here)
+	}
 	s.Seen = time.Now().Unix()
 	all = append(all, s)
 	if len(all) > maxAgentSessions {

@@ -89,13 +89,18 @@ func (r *Repo) Checkpoint(ctx context.Context, opts CheckpointOptions) (*Checkpo
 	if err := validAuthor(author); err != nil {
 		return nil, err
 	}
-	st, state, unlock, err := r.openPending(ctx)
+	// The pending state is opened without learning the object id length:
+	// that starts git's cat-file, which a checkpoint that finds nothing to
+	// record (the usual pre-event hook) does not need.
+	st := newStore(r.git.GitDir)
+	unlock, err := st.lock()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if state.Base == "" {
-		state.Base = r.headID(ctx)
+	state, err := st.load()
+	if err != nil {
+		return nil, err
 	}
 	paths, err := r.checkpointPaths(ctx, state, opts.Paths)
 	if err != nil {
@@ -105,8 +110,15 @@ func (r *Repo) Checkpoint(ctx context.Context, opts CheckpointOptions) (*Checkpo
 	ignored := map[string]bool{}
 	if len(opts.Paths) > 0 {
 		// Named paths do not come from git status, which leaves ignored
-		// files out: ask git about them.
-		if ignored, err = r.ignoredPaths(ctx, paths); err != nil {
+		// files out: ask git about those not pending already (those were
+		// asked about when they were first checkpointed).
+		var ask []string
+		for _, p := range paths {
+			if state.Files[git.Quote(p)] == nil {
+				ask = append(ask, p)
+			}
+		}
+		if ignored, err = r.ignoredPaths(ctx, ask); err != nil {
 			return nil, err
 		}
 	}
@@ -129,6 +141,12 @@ func (r *Repo) Checkpoint(ctx context.Context, opts CheckpointOptions) (*Checkpo
 		if changed {
 			res.Files = append(res.Files, p)
 			res.Lines += lines
+		}
+	}
+	if len(state.Files) > 0 {
+		st.idLen = r.objectIDLen(ctx)
+		if state.Base == "" {
+			state.Base = r.headID(ctx)
 		}
 	}
 	if err := st.save(state); err != nil {
