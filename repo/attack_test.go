@@ -411,7 +411,7 @@ func TestAttributesCannotHideLines(t *testing.T) {
 	g.Commit("binary", "")
 	rp.Stamp(ctx, "HEAD", &StampOptions{Signer: dev.signer})
 	rep = verifyRange(t, rp, &VerifyOptions{Keyring: opts.Keyring, Policy: pol, Range: []string{"HEAD~1..HEAD"}})
-	if !hasViolation(rep, ErrReviewRequired) || !strings.Contains(violationText(rep), "binary file security/key.bin") {
+	if !hasViolation(rep, ErrReviewRequired) || !strings.Contains(violationText(rep), "binary file security/key.bin") || rep.BinaryFiles != 1 || rep.BinaryBytes != 8 {
 		t.Errorf("binary file under a review path: %v", rep.Violations)
 	}
 }

@@ -73,7 +73,11 @@ type CommitVerdict struct {
 	// their coverage is not checked (their digests and signatures are).
 	ShallowBoundary bool `json:"shallow_boundary,omitempty"`
 	Tally
-	Problems []Problem `json:"problems"`
+	// BinaryFiles and BinaryBytes count the binary files the commit added
+	// or changed (no lines to attribute; review rules still apply by path).
+	BinaryFiles int       `json:"binary_files"`
+	BinaryBytes int64     `json:"binary_bytes"`
+	Problems    []Problem `json:"problems"`
 }
 
 // Violation is a problem that makes verification fail.
@@ -100,9 +104,12 @@ type VerifyReport struct {
 	ShareOf string `json:"share_of"`
 	// Incomplete is set in a shallow clone: the range's oldest commits
 	// have no parents here, so what they added is not known.
-	Incomplete bool        `json:"history_incomplete"`
-	Violations []Violation `json:"violations"`
-	Pass       bool        `json:"pass"`
+	Incomplete bool `json:"history_incomplete"`
+	// BinaryFiles and BinaryBytes add up the commits' binary files.
+	BinaryFiles int         `json:"binary_files"`
+	BinaryBytes int64       `json:"binary_bytes"`
+	Violations  []Violation `json:"violations"`
+	Pass        bool        `json:"pass"`
 }
 
 // maxChain bounds how far derivation chains are walked.
@@ -210,6 +217,8 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 		total.Unknown += res.count.Unknown
 		rep.Commits = append(rep.Commits, res.cv)
 		rep.Incomplete = rep.Incomplete || res.cv.ShallowBoundary
+		rep.BinaryFiles += res.cv.BinaryFiles
+		rep.BinaryBytes += res.cv.BinaryBytes
 	}
 	rep.Envelopes = int(v.envelopes.Load())
 	rep.ShareOf = "added lines"
@@ -266,6 +275,10 @@ type verifyJob struct {
 	note  [][]byte
 	blobs map[string][]byte // the commit's changed files, by path
 	err   error             // the note could not be read
+	// binaryFiles and binaryBytes count the binary files the commit
+	// added or changed, and their sizes.
+	binaryFiles int
+	binaryBytes int64
 }
 
 // fetch reads ahead what verifying commit id needs: the commit, its note
@@ -289,19 +302,19 @@ func (v *verifier) fetch(i int, logged *git.Commit, files []git.FileDiff) (*veri
 			return nil, err
 		}
 	}
-	blob, noted := v.noted[id]
-	if !noted {
-		return j, nil
+	if blob, noted := v.noted[id]; noted {
+		if notes, err := v.batch.ReadManyLimit([]string{blob}, MaxNoteSize); err != nil {
+			return nil, err
+		} else if o := notes[0]; errors.Is(o.Err, git.ErrTooLarge) {
+			j.err = fmt.Errorf("%w: %d bytes, over %d", ErrNoteTooLarge, o.Size, MaxNoteSize)
+		} else if o.Err != nil {
+			j.err = o.Err
+		} else if j.note, err = ParseNote(o.Data); err != nil {
+			j.err, j.note = err, nil
+		}
 	}
-	if notes, err := v.batch.ReadManyLimit([]string{blob}, MaxNoteSize); err != nil {
-		return nil, err
-	} else if o := notes[0]; errors.Is(o.Err, git.ErrTooLarge) {
-		j.err = fmt.Errorf("%w: %d bytes, over %d", ErrNoteTooLarge, o.Size, MaxNoteSize)
-	} else if o.Err != nil {
-		j.err = o.Err
-	} else if j.note, err = ParseNote(o.Data); err != nil {
-		j.err, j.note = err, nil
-	}
+	// Every changed file is read, noted commit or not: whether a file is
+	// binary is decided on its bytes, and binary files are counted.
 	var names []string
 	var from []int
 	for k, f := range j.files {
@@ -330,6 +343,8 @@ func (v *verifier) fetch(i int, logged *git.Commit, files []git.FileDiff) (*veri
 		f := &j.files[k]
 		if data, ok := j.blobs[f.Path]; ok && isBinary(data) {
 			f.Binary, f.Added = true, nil
+			j.binaryFiles++
+			j.binaryBytes += int64(len(data))
 		}
 	}
 	return j, nil
@@ -341,7 +356,7 @@ func (v *verifier) commit(j *verifyJob) (CommitVerdict, provenance.Count) {
 	c, files := j.c, j.files
 	subject, _, _ := strings.Cut(c.Message, "\n")
 	cv := CommitVerdict{Commit: c.ID, Subject: subject, Status: StatusMissing, ShallowBoundary: v.shallow[c.ID],
-		Exempt: v.opts.AllowUnsigned || v.exempt[c.ID], Problems: []Problem{}}
+		Exempt: v.opts.AllowUnsigned || v.exempt[c.ID], BinaryFiles: j.binaryFiles, BinaryBytes: j.binaryBytes, Problems: []Problem{}}
 	if j.err != nil {
 		if errors.Is(j.err, ErrNoteTooLarge) || errors.Is(j.err, ErrEnvelopeTooLarge) {
 			cv.Problems = append(cv.Problems, newProblem("", j.err))

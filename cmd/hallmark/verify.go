@@ -276,6 +276,9 @@ func printVerify(w io.Writer, rep *repo.VerifyReport) {
 		fmt.Fprintf(w, "%s: %s; %s checked\n", plural(len(rep.Commits), "commit"), strings.Join(parts, ", "), plural(rep.Envelopes, "envelope"))
 	}
 	fmt.Fprintf(w, "%s: %d, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n", rep.ShareOf, rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, rep.UnknownLines, 100*rep.AIShare)
+	if rep.BinaryFiles > 0 {
+		fmt.Fprintf(w, "%s (%d bytes) with no lines to attribute; review rules apply to them by path\n", plural(rep.BinaryFiles, "binary file"), rep.BinaryBytes)
+	}
 	if rep.Incomplete {
 		fmt.Fprintln(w, "history incomplete: a shallow clone; the oldest commits' added lines are unknown here (git fetch --unshallow)")
 	}
