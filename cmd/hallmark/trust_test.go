@@ -73,3 +73,40 @@ func TestPolicyFromBase(t *testing.T) {
 		t.Errorf("--key dev.pub: %+v", res)
 	}
 }
+
+// TestAIShareNotDiluted mounts the dilution attack on max_ai_share: the
+// range adds many human lines and deletes them again, beside the model's
+// lines that stay. Over the lines added the share is under the limit;
+// over the lines that survive at HEAD it is not, and that is what counts.
+func TestAIShareNotDiluted(t *testing.T) {
+	g := gittest.New(t)
+	env := []string{"HALLMARK_PASSWORD=pw"}
+	keys := t.TempDir()
+	if res := hallmark(t, g.Dir, env, "keys", "generate", "--output", filepath.Join(keys, "dev")); res.code != 0 {
+		t.Fatal(res)
+	}
+	pub, _ := os.ReadFile(filepath.Join(keys, "dev.pub"))
+	g.Write(".hallmark/keys/dev.pub", string(pub))
+	g.Write(".hallmark/policy.yaml", "keys:\n  - {name: dev, public_key: .hallmark/keys/dev.pub}\nrequire:\n  max_ai_share: 0.5\n")
+	g.Commit("adopt", "")
+	base := strings.TrimSpace(g.Git("rev-parse", "HEAD"))
+	g.Write("padding.txt", gittest.Lines("human padding", 100))
+	g.Commit("padding", "")
+	g.Write("model.go", gittest.Lines("model", 10))
+	g.Commit("feat: model code\n\nCo-Authored-By: Claude <noreply@anthropic.com>", "")
+	g.Git("rm", "-q", "padding.txt")
+	g.Commit("drop the padding", "")
+	if res := hallmark(t, g.Dir, env, "stamp", "--range", base+"..HEAD", "--key", filepath.Join(keys, "dev.key")); res.code != 0 {
+		t.Fatal(res)
+	}
+	// Over every added line: 10 of 110, under 50%; --key has no policy.
+	res := hallmark(t, g.Dir, nil, "verify", base+"..HEAD", "--key", filepath.Join(keys, "dev.pub"), "--json")
+	if res.code != 0 || !strings.Contains(res.stdout, `"total_lines": 110`) {
+		t.Fatalf("the range as added: %+v", res)
+	}
+	// The policy at BASE judges what survives: 10 of 10.
+	res = hallmark(t, g.Dir, nil, "verify", base+"..HEAD")
+	if res.code != 1 || !strings.Contains(res.stdout, "AI share 100.0% of the surviving lines is over the policy's maximum 50.0%") {
+		t.Errorf("dilution by lines added and deleted: %+v", res)
+	}
+}
