@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -24,6 +25,10 @@ import (
 type notesTree struct {
 	notes map[string][]string
 	other map[string]treeFile
+	// fanout is the number of two-digit directory levels every note of the
+	// tree sits under, or -1 when they are not all at the same depth (or
+	// a commit has two notes).
+	fanout int
 }
 
 type treeFile struct{ mode, blob string }
@@ -34,7 +39,7 @@ func (r *Repo) readNotesTree(ctx context.Context, tip string) (*notesTree, error
 	if err != nil {
 		return nil, fmt.Errorf("repo: read notes tree %s: %w", tip, err)
 	}
-	t := &notesTree{notes: map[string][]string{}, other: map[string]treeFile{}}
+	t := &notesTree{notes: map[string][]string{}, other: map[string]treeFile{}, fanout: -2}
 	for _, e := range bytes.Split(out, []byte{0}) {
 		if len(e) == 0 {
 			continue
@@ -49,9 +54,25 @@ func (r *Repo) readNotesTree(ctx context.Context, tip string) (*notesTree, error
 		}
 		if c := strings.ReplaceAll(path, "/", ""); git.IsObjectID(c) && len(c) == len(f[2]) {
 			t.notes[c] = append(t.notes[c], f[2])
+			switch depth := strings.Count(path, "/"); {
+			case len(t.notes[c]) > 1:
+				t.fanout = -1
+			case t.fanout == -2:
+				t.fanout = depth
+			case t.fanout != depth:
+				t.fanout = -1
+			}
 			continue
 		}
-		t.other[path] = treeFile{mode: f[0], blob: f[2]}
+		// What is not a note is kept only where it cannot stand in a
+		// note's place: a name whose first part is all hex digits ("ab",
+		// say) would replace the directory of every note under it.
+		if first, _, _ := strings.Cut(path, "/"); strings.Trim(first, "0123456789abcdef") != "" && !strings.ContainsAny(path, "\n\"") {
+			t.other[path] = treeFile{mode: f[0], blob: f[2]}
+		}
+	}
+	if t.fanout == -2 {
+		t.fanout = 0
 	}
 	return t, nil
 }
@@ -219,21 +240,32 @@ func notePath(commit string, fanout int) string {
 // tree is the union and whose parents are ours and theirs, and moves
 // NotesRef to it. fast-import moves the ref only forward from ours: when
 // another writer moved it meanwhile the result is errNotesMoved.
+//
+// Where our tree has every note at the fan-out the union's size calls
+// for, only the notes that change are written on top of it; otherwise the
+// whole tree is written anew at that fan-out.
 func (r *Repo) writeNotesMerge(ctx context.Context, oursTip, theirsTip string, ours, theirs *notesTree, union map[string]noteUnion, message string) error {
 	ident, err := r.committerIdent(ctx)
 	if err != nil {
 		return err
 	}
 	var in bytes.Buffer
-	fmt.Fprintf(&in, "commit %s\ncommitter %s\ndata %d\n%s\nfrom %s\nmerge %s\ndeleteall\n", NotesRef, ident, len(message), message, oursTip, theirsTip)
+	fmt.Fprintf(&in, "commit %s\ncommitter %s\ndata %d\n%s\nfrom %s\nmerge %s\n", NotesRef, ident, len(message), message, oursTip, theirsTip)
 	commits := make([]string, 0, len(union))
 	for c := range union {
 		commits = append(commits, c)
 	}
 	slices.Sort(commits)
 	fanout := notesFanout(len(commits))
+	incremental := ours.fanout == fanout
+	if !incremental {
+		in.WriteString("deleteall\n")
+	}
 	for _, c := range commits {
 		u := union[c]
+		if ob := ours.notes[c]; incremental && len(ob) == 1 && u.blob == ob[0] {
+			continue // there already
+		}
 		if u.blob != "" {
 			fmt.Fprintf(&in, "M 100644 %s %s\n", u.blob, notePath(c, fanout))
 		} else {
@@ -246,16 +278,13 @@ func (r *Repo) writeNotesMerge(ctx context.Context, oursTip, theirsTip string, o
 		other[p] = f
 	}
 	for p, f := range ours.other {
-		other[p] = f
-	}
-	paths := make([]string, 0, len(other))
-	for p := range other {
-		if !strings.ContainsAny(p, "\n\"") {
-			paths = append(paths, p)
+		if incremental {
+			delete(other, p) // in our tree already
+		} else {
+			other[p] = f
 		}
 	}
-	slices.Sort(paths)
-	for _, p := range paths {
+	for _, p := range slices.Sorted(maps.Keys(other)) {
 		fmt.Fprintf(&in, "M %s %s %s\n", other[p].mode, other[p].blob, p)
 	}
 	in.WriteString("done\n")
@@ -330,7 +359,25 @@ func (r *Repo) mergeNotesFrom(ctx context.Context, theirsTip, message string) (i
 			return 0, nil
 		}
 	}
-	return gained, r.writeNotesMerge(ctx, oursTip, theirsTip, ours, theirs, union, message)
+	if err := r.writeNotesMerge(ctx, oursTip, theirsTip, ours, theirs, union, message); err != nil {
+		return 0, err
+	}
+	// Checked, not assumed: the union holds every envelope we had. Were it
+	// ever not so, the notes are put back as they were.
+	newTip, err := r.notesTip(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if lost, _, err := r.notesLost(ctx, newTip, oursTip); err != nil || len(lost) > 0 {
+		if _, rerr := r.git.Output(ctx, "update-ref", "-m", "hallmark: sync: put back", NotesRef, oursTip, newTip); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		if err == nil {
+			err = fmt.Errorf("%w: the union dropped local envelopes (the notes of %d commits, first %s); the notes were put back", ErrSyncWouldLose, len(lost), lost[0])
+		}
+		return 0, err
+	}
+	return gained, nil
 }
 
 // notesLost lists the commits whose note in the notes commit want has an

@@ -48,9 +48,10 @@ type SyncResult struct {
 var (
 	// ErrSyncRace: other clones kept pushing for the whole time budget.
 	ErrSyncRace = errors.New("repo: sync: other clones kept pushing notes for the whole time budget; run sync again")
-	// ErrSyncWouldLose: a push would have removed an envelope the remote
-	// has. It is a bug if it is ever seen; nothing was pushed.
-	ErrSyncWouldLose = errors.New("repo: sync: refusing to push: the remote has envelopes the local notes lack")
+	// ErrSyncWouldLose: a merge or a push would have removed an envelope
+	// that one side has. It is a bug if it is ever seen; nothing was pushed
+	// and the local notes were left as they were.
+	ErrSyncWouldLose = errors.New("repo: sync: refusing to lose envelopes")
 )
 
 // RemoteNotesRef is where a remote's notes are fetched to, by Sync and by
@@ -156,7 +157,7 @@ func (r *Repo) syncOnce(ctx context.Context, remote string, opts *SyncOptions, r
 		return false, err
 	}
 	if len(lost) > 0 {
-		return false, fmt.Errorf("%w (the notes of %d commits, first %s)", ErrSyncWouldLose, len(lost), lost[0])
+		return false, fmt.Errorf("%w: the remote has envelopes the local notes lack (the notes of %d commits, first %s); nothing was pushed", ErrSyncWouldLose, len(lost), lost[0])
 	}
 	_, err = r.git.Output(ctx, "push", "--quiet", "--force-with-lease="+NotesRef+":"+theirs, remote, NotesRef+":"+NotesRef)
 	if err == nil {

@@ -388,8 +388,9 @@ func TestSyncOversizedRemoteNote(t *testing.T) {
 }
 
 // TestSyncSHA256: the union, its fan-out and the push in repositories of
-// SHA-256 objects, where a note's name has 64 digits: a note deleted on
-// the remote comes back, and 300 notes (one fan-out level) all arrive.
+// SHA-256 objects, where a note's name has 64 digits: 300 notes (one
+// fan-out level, reached by the union of a flat tree and a spread one)
+// all arrive, and notes deleted on the remote come back.
 func TestSyncSHA256(t *testing.T) {
 	ctx := context.Background()
 	sha := func(bare bool) *gittest.Repo {
@@ -423,23 +424,44 @@ func TestSyncSHA256(t *testing.T) {
 	mallory.Git("remote", "add", "origin", bare.Dir)
 	mallory.Git("fetch", "-q", "origin", "main")
 	ra := openRepo(t, a.Dir)
-	notes := map[string][][]byte{}
-	for _, id := range ids {
-		notes[id] = [][]byte{fmt.Appendf(nil, `{"c":"%s"}`, id)}
+	notes := func(ids []string) map[string][][]byte {
+		m := map[string][][]byte{}
+		for _, id := range ids {
+			m[id] = [][]byte{fmt.Appendf(nil, `{"c":"%s"}`, id)}
+		}
+		return m
 	}
-	if err := ra.AddNotes(ctx, notes, "all"); err != nil {
+	// a notes 200 commits (a flat tree), Mallory the other 100 on top of
+	// them (spread: 300 notes) and deletes one of a's.
+	if err := ra.AddNotes(ctx, notes(ids[:200]), "a"); err != nil {
 		t.Fatal(err)
 	}
 	mustSync(t, ra)
+	mallory.Git("fetch", "-q", "origin", NotesRef+":"+NotesRef)
+	rm := openRepo(t, mallory.Dir)
+	if err := rm.AddNotes(ctx, notes(ids[200:]), "mallory"); err != nil {
+		t.Fatal(err)
+	}
+	mallory.Git("notes", "--ref="+NotesRef, "remove", ids[7])
+	mallory.Git("push", "-q", "origin", NotesRef)
+	// The union's tree is written anew, spread (a's tree was flat).
+	if res := mustSync(t, ra); !res.Pushed || res.Sent != 1 || res.Received != 100 {
+		t.Errorf("sync after the deletion: %+v", res)
+	}
 	want := allNoteLines(t, a)
 	if len(want) != 300 {
 		t.Fatalf("%d notes", len(want))
 	}
-	mallory.Git("fetch", "-q", "origin", NotesRef+":"+NotesRef)
-	mallory.Git("notes", "--ref="+NotesRef, "remove", ids[7])
+	if got := allNoteLines(t, bare); !slices.Equal(got, want) {
+		t.Errorf("the remote has %d notes, want %d", len(got), len(want))
+	}
+	// Once more, now that both trees are spread: only the change is
+	// written on top of a's tree.
+	mallory.Git("fetch", "-q", "origin", "+"+NotesRef+":"+NotesRef)
+	mallory.Git("notes", "--ref="+NotesRef, "remove", ids[8])
 	mallory.Git("push", "-q", "origin", NotesRef)
-	if res := mustSync(t, ra); !res.Pushed || res.Sent != 1 {
-		t.Errorf("sync after the deletion: %+v", res)
+	if res := mustSync(t, ra); !res.Pushed || res.Sent != 1 || res.Received != 0 {
+		t.Errorf("second sync after a deletion: %+v", res)
 	}
 	if got := allNoteLines(t, bare); !slices.Equal(got, want) {
 		t.Errorf("the remote has %d notes, want %d", len(got), len(want))
@@ -452,5 +474,66 @@ func TestSyncSHA256(t *testing.T) {
 	lines, err := ra.Note(ctx, ids[7])
 	if err != nil || len(lines) != 1 {
 		t.Errorf("the note read back: %q %v", lines, err)
+	}
+}
+
+// TestSyncIgnoresEntriesInNotesPlace: a remote notes tree that holds, as
+// well as notes, a file named like a fan-out directory ("3f") would, if
+// copied into the union, replace the directory of every note under it.
+// Such entries are dropped; a file that cannot take a note's place (a
+// README) is kept; every envelope survives.
+func TestSyncIgnoresEntriesInNotesPlace(t *testing.T) {
+	ctx := context.Background()
+	bare, cl, _ := syncWorld(t, 2)
+	a, mallory := cl[0], cl[1]
+	// 300 commits in one fast-import, noted by a (a spread tree).
+	var stream bytes.Buffer
+	for i := range 300 {
+		fmt.Fprintf(&stream, "commit refs/heads/many\ncommitter A <a@example.com> %d +0000\ndata 3\n%03d\nM 100644 inline f\ndata 4\n%03d\n\n", 1700000000+i, i, i)
+	}
+	if out, err := gitStdin(a, stream.Bytes(), "fast-import", "--quiet"); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	ids := strings.Fields(a.Git("rev-list", "many"))
+	ra := openRepo(t, a.Dir)
+	notes := map[string][][]byte{}
+	for _, id := range ids {
+		notes[id] = [][]byte{fmt.Appendf(nil, `{"c":"%s"}`, id)}
+	}
+	if err := ra.AddNotes(ctx, notes, "a"); err != nil {
+		t.Fatal(err)
+	}
+	want := allNoteLines(t, a)
+
+	// Mallory's notes: one note, a README, and a file in the place of the
+	// directory that holds the first of a's notes.
+	dir := ids[0][:2]
+	var evil bytes.Buffer
+	fmt.Fprintf(&evil, "commit %s\ncommitter M <m@example.com> 1700000000 +0000\ndata 4\nevil\n", NotesRef)
+	fmt.Fprintf(&evil, "M 100644 inline %s\ndata 3\nxx\n", dir)
+	fmt.Fprintf(&evil, "M 100644 inline README\ndata 6\nnotes\n")
+	fmt.Fprintf(&evil, "M 100644 inline %s\ndata 8\n{\"m\":1}\n", strings.TrimSpace(mallory.Git("rev-parse", "HEAD")))
+	if out, err := gitStdin(mallory, evil.Bytes(), "fast-import", "--quiet"); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	mallory.Git("push", "-q", "-f", "origin", NotesRef)
+
+	if res := mustSync(t, ra); !res.Pushed || res.Received != 1 {
+		t.Errorf("sync: %+v", res)
+	}
+	got := allNoteLines(t, a)
+	if len(got) != len(want)+1 {
+		t.Errorf("a has %d envelopes, want %d", len(got), len(want)+1)
+	}
+	for _, g := range []*gittest.Repo{a, bare} {
+		if _, err := g.TryGit("cat-file", "-e", NotesRef+":README"); err != nil {
+			t.Errorf("%s: the README was dropped", g.Dir)
+		}
+		if typ := strings.TrimSpace(g.Git("cat-file", "-t", NotesRef+":"+dir)); typ != "tree" {
+			t.Errorf("%s: %s is a %s", g.Dir, dir, typ)
+		}
+	}
+	if lines, err := ra.Note(ctx, ids[0]); err != nil || len(lines) != 1 {
+		t.Errorf("the note under %s/: %q %v", dir, lines, err)
 	}
 }
