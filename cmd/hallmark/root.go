@@ -1,8 +1,16 @@
 package main
 
 import (
+	"os"
+
 	"github.com/spf13/cobra"
 )
+
+// globals are the flags every command takes.
+var globals struct {
+	dir     string // -C: run as if started in this directory
+	verbose bool   // --verbose: git's own command lines and messages in errors
+}
 
 func newRoot() *cobra.Command {
 	root := &cobra.Command{
@@ -28,7 +36,24 @@ Exit status: 0 success, 1 a verification failure, 2 a usage or operational error
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
-	root.AddCommand(newVersion(), newInit(), newCheckpoint(), newStamp(), newCarry(), newVerify(), newReview(), newSync(), newKeys(), newRecord(), newAttest(), newReport(), newBlame(), newBundle(), newImport(), newHook(), newInstallAgent())
+	root.Version = versionLine()
+	root.SetVersionTemplate("{{.Version}}\n")
+	pf := root.PersistentFlags()
+	pf.StringVarP(&globals.dir, "directory", "C", "", "run as if hallmark was started in this directory (as git -C)")
+	pf.BoolVar(&globals.verbose, "verbose", false, "show the git commands behind an error (also HALLMARK_TRACE=1)")
+	root.PersistentPreRunE = func(_ *cobra.Command, _ []string) error {
+		if globals.dir != "" {
+			if err := os.Chdir(globals.dir); err != nil {
+				return usagef("-C %s: no such directory", globals.dir)
+			}
+		}
+		return nil
+	}
+	_ = root.RegisterFlagCompletionFunc("directory", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return nil, cobra.ShellCompDirectiveFilterDirs
+	})
+	root.AddCommand(newVersion(), newInit(), newCheckpoint(), newStamp(), newCarry(), newVerify(), newReview(), newSync(), newKeys(), newRecord(), newAttest(), newReport(), newBlame(), newBundle(), newImport(), newHook(), newInstallAgent(), newShow())
+	registerCompletions(root)
 	return root
 }
 

@@ -27,7 +27,7 @@ const defaultPolicy = ".hallmark/policy.yaml"
 func newVerify() *cobra.Command {
 	var keys []string
 	var policyPath string
-	var asJSON, allowUnsigned bool
+	var asJSON, allowUnsigned, quiet bool
 	cmd := &cobra.Command{
 		Use:   "verify [RANGE] [--key PUB]... [--policy FILE] [--allow-unsigned] [--json]",
 		Short: "Verify the signed records of every commit in a range against a policy",
@@ -87,7 +87,7 @@ before its adoption (require.signed_since: REV) or --allow-unsigned is given.
 					return err
 				}
 			} else {
-				printVerify(cmd.OutOrStdout(), rep)
+				printVerify(cmd.OutOrStdout(), rep, quiet)
 			}
 			if !rep.Pass {
 				return fmt.Errorf("%w: %s", errViolations, plural(len(rep.Violations), "violation"))
@@ -99,6 +99,7 @@ before its adoption (require.signed_since: REV) or --allow-unsigned is given.
 	cmd.Flags().StringVar(&policyPath, "policy", "", "a policy file outside the repository (default: the policy at BASE)")
 	cmd.Flags().BoolVar(&allowUnsigned, "allow-unsigned", false, "report commits without a trusted record instead of failing")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the summary and the violations, no line per commit")
 	return cmd
 }
 
@@ -253,11 +254,11 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-func printVerify(w io.Writer, rep *repo.VerifyReport) {
+func printVerify(w io.Writer, rep *repo.VerifyReport, quiet bool) {
 	counts := map[string]int{}
 	for _, c := range rep.Commits {
 		counts[c.Status]++
-		if c.Status != repo.StatusVerified || len(c.Problems) > 0 {
+		if !quiet && (c.Status != repo.StatusVerified || len(c.Problems) > 0) {
 			fmt.Fprintf(w, "%-9s %s %s\n", c.Status, c.Commit[:12], c.Subject)
 			for _, p := range c.Problems {
 				fmt.Fprintf(w, "          %s\n", p)

@@ -15,16 +15,22 @@ func newVersion() *cobra.Command {
 		Short: "Print the version of hallmark and of the libraries it signs with",
 		Args:  maxArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "hallmark %s (%s)\n", repo.Recorder.Version, runtime.Version())
-			if bi, ok := debug.ReadBuildInfo(); ok {
-				for _, d := range bi.Deps {
-					if d.Path == "github.com/sigstore/sigstore" {
-						fmt.Fprintf(out, "sigstore %s\n", d.Version)
-					}
-				}
-			}
-			return nil
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), versionLine())
+			return err
 		},
 	}
+}
+
+// versionLine is what `hallmark version` and `hallmark --version` print:
+// hallmark's version and Go's, then the sigstore library it signs with.
+func versionLine() string {
+	s := fmt.Sprintf("hallmark %s (%s)", repo.Recorder.Version, runtime.Version())
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/sigstore/sigstore" {
+				s += "\nsigstore " + d.Version
+			}
+		}
+	}
+	return s
 }
