@@ -72,6 +72,9 @@ each commit they name, one hallmark record of method "imported". A record's
 vcs.revision names its commit; without one, --commit (default HEAD). A
 range's contributor overrides its conversation's; a conversation without one
 is "unknown". When several records speak of one line, the last one read wins.
+The spec's reference hook (reference/trace-store.ts) writes the HEAD of the
+moment of the edit, the parent of the commit that will hold it: for traces
+written that way, name the commit with --commit (it overrides vcs).
 
   hallmark import agent-trace .agent-trace/traces.jsonl --commit HEAD
   hallmark import agent-trace trace.json --print`,

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hallmark-dev/hallmark/analysis"
 	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/internal/gittest"
 	"github.com/hallmark-dev/hallmark/provenance"
 )
 
@@ -313,4 +316,27 @@ func TestOwnTrailerWithoutNote(t *testing.T) {
 			t.Errorf("blame %s without the note: the trailer alone must not make lines the model's: %+v", f, res)
 		}
 	}
+}
+
+// TestOddNamesFromHook: a Claude Code hook payload names a file with a TAB,
+// a space and a quote; the checkpoint and the stamp keep the name's bytes.
+func TestOddNamesFromHook(t *testing.T) {
+	w := newWorld(t)
+	name := "we\"ird\tdir x/-file name.go"
+	w.g.Write(name, "M one\nM two\n")
+	payload, _ := json.Marshal(map[string]any{
+		"session_id": "s1", "hook_event_name": "PostToolUse", "tool_name": "Write",
+		"tool_input": map[string]string{"file_path": filepath.Join(w.g.Dir, name)}, "cwd": w.g.Dir,
+	})
+	cmd := exec.Command(hallmarkBin, "checkpoint", "--hook", "claude-code", "--model", model)
+	cmd.Dir, cmd.Env, cmd.Stdin = w.g.Dir, gittest.Env(t.TempDir()), bytes.NewReader(payload)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("hook checkpoint: %v\n%s", err, out)
+	}
+	w.commit("from the hook")
+	rec := w.record("HEAD")
+	if len(rec.Files) != 1 || rec.Files[0].Path != name || rec.Count().AI != 2 {
+		t.Fatalf("record: %+v", rec.Files)
+	}
+	w.check("HEAD")
 }
