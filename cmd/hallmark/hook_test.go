@@ -204,9 +204,15 @@ func TestAgentHooksEndToEnd(t *testing.T) {
 			if sc.agent == "cline" && strings.TrimSpace(res.stdout) != `{"cancel":false}` {
 				t.Errorf("cline reads the hook's answer on stdout: %q", res.stdout)
 			}
+			// The person writes a line after the agent, not checkpointed:
+			// hallmark's own Assisted-by trailer is no evidence that it is
+			// the model's (the conventions call it unknown).
+			w.g.Write("notes.txt", "H notes\nH later\n")
 			w.commit("agent work")
 			checkLines(t, w, "HEAD", target, sc.model)
-			checkLines(t, w, "HEAD", "notes.txt", "")
+			if got := lineAuthors(t, w, "HEAD", "notes.txt"); got[0] != "H" || strings.HasPrefix(got[1], "M") || strings.HasPrefix(got[1], "ai") {
+				t.Errorf("notes.txt: %v, want the person's line and a line that is not the model's", got)
+			}
 		})
 	}
 }

@@ -385,9 +385,12 @@ type object struct {
 	vals map[string]json.RawMessage
 }
 
+// jsonSpace is white space as JSON has it (RFC 8259, section 2).
+const jsonSpace = " \t\r\n"
+
 func readObject(data []byte) (*object, error) {
 	o := &object{vals: map[string]json.RawMessage{}}
-	if len(bytes.TrimSpace(data)) == 0 {
+	if len(bytes.Trim(data, jsonSpace)) == 0 {
 		return o, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -412,7 +415,8 @@ func readObject(data []byte) (*object, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, err
 	}
-	if dec.More() {
+	// dec.More is false before a stray "}": look at the bytes themselves.
+	if len(bytes.Trim(data[dec.InputOffset():], jsonSpace)) > 0 {
 		return nil, errors.New("text after the object")
 	}
 	return o, nil

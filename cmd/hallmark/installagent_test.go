@@ -282,3 +282,35 @@ func TestInstallAgentScopesScriptsPlugins(t *testing.T) {
 		t.Error("a broken settings file was overwritten")
 	}
 }
+
+// FuzzReadObject: the order-keeping reader of settings files accepts
+// exactly the JSON objects, and writes back what it read.
+func FuzzReadObject(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1,"b":[1,2],"c":{"d":null}}`, `{"hooks":{"PreToolUse":[]}}`, `[]`, `{"a":1}{"b":2}`, `{"a":1,"a":2}`, ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		o, err := readObject([]byte(in))
+		var want map[string]any
+		jsonErr := json.Unmarshal([]byte(in), &want)
+		if err != nil {
+			if jsonErr == nil && want != nil {
+				t.Fatalf("a JSON object was refused: %v", err)
+			}
+			return
+		}
+		if strings.TrimSpace(in) == "" {
+			return
+		}
+		if jsonErr != nil || want == nil {
+			t.Fatalf("accepted what is not a JSON object: %q", in)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(o.marshal(), &got); err != nil {
+			t.Fatalf("wrote invalid JSON: %v", err)
+		}
+		if !jsonEqual(want, got) {
+			t.Fatalf("read %v, wrote %v", want, got)
+		}
+	})
+}
