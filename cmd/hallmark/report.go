@@ -76,9 +76,10 @@ wrote. --html writes one self-contained page of charts.
 
 Evidence: signed (a record whose signature verifies against --key or the
 policy's keys), unsigned (a record without), inferred (commit conventions),
-none. The history is read once; the result is cached in the git directory,
-so a second report at the same commit is immediate. Works in bare
-repositories.
+none. The history is read once; the result is cached in the git directory
+(the 8 most recently used trees), so a second report at the same commit is
+immediate, and a report after new commits replays only those (when the
+commits they start from were reported). Works in bare repositories.
 
 Given Go package patterns (./..., --by package or module, --deps), it
 reports per package (own lines and import closure), per module, and with
