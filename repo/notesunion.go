@@ -39,6 +39,15 @@ func (r *Repo) readNotesTree(ctx context.Context, tip string) (*notesTree, error
 	if err != nil {
 		return nil, fmt.Errorf("repo: read notes tree %s: %w", tip, err)
 	}
+	t, err := parseNotesTree(out)
+	if err != nil {
+		return nil, fmt.Errorf("repo: read notes tree %s: %w", tip, err)
+	}
+	return t, nil
+}
+
+// parseNotesTree reads `git ls-tree -r -z` output of a notes tree.
+func parseNotesTree(out []byte) (*notesTree, error) {
 	t := &notesTree{notes: map[string][]string{}, other: map[string]treeFile{}, fanout: -2}
 	for _, e := range bytes.Split(out, []byte{0}) {
 		if len(e) == 0 {
@@ -47,7 +56,7 @@ func (r *Repo) readNotesTree(ctx context.Context, tip string) (*notesTree, error
 		meta, path, ok := strings.Cut(string(e), "\t")
 		f := strings.Fields(meta)
 		if !ok || len(f) != 3 {
-			return nil, fmt.Errorf("repo: read notes tree %s: unexpected entry %q", tip, e)
+			return nil, fmt.Errorf("repo: unexpected notes tree entry %q", e)
 		}
 		if f[1] != "blob" {
 			continue // a submodule entry has no place in a notes tree

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/internal/gittest"
 )
 
@@ -536,4 +537,37 @@ func TestSyncIgnoresEntriesInNotesPlace(t *testing.T) {
 	if lines, err := ra.Note(ctx, ids[0]); err != nil || len(lines) != 1 {
 		t.Errorf("the note under %s/: %q %v", dir, lines, err)
 	}
+}
+
+// FuzzParseNotesTree: whatever a remote's tree lists, every note is named
+// by an object id of its blob's length, and nothing else kept could stand
+// in a note's place (its first name part has a character that is not a
+// lower-case hex digit).
+func FuzzParseNotesTree(f *testing.F) {
+	id := strings.Repeat("ab", 20)
+	f.Add([]byte("100644 blob " + id + "\t" + id[:2] + "/" + id[2:] + "\x00100644 blob " + id + "\tREADME\x00"))
+	f.Add([]byte("100644 blob " + id + "\tab\x00160000 commit " + id + "\t" + id + "\x00"))
+	f.Add([]byte("100644 blob " + id + "\tab/cd\tx\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tr, err := parseNotesTree(data)
+		if err != nil {
+			return
+		}
+		for c, blobs := range tr.notes {
+			for _, b := range blobs {
+				if !git.IsObjectID(c) || len(b) != len(c) {
+					t.Fatalf("note %q with blob %q", c, b)
+				}
+			}
+		}
+		for p := range tr.other {
+			first, _, _ := strings.Cut(p, "/")
+			if strings.Trim(first, "0123456789abcdef") == "" {
+				t.Fatalf("kept %q, which could stand in a note's place", p)
+			}
+		}
+		if tr.fanout < -1 {
+			t.Fatalf("fanout %d", tr.fanout)
+		}
+	})
 }
