@@ -48,7 +48,26 @@ type rawEntry struct {
 // entries, ":OLDMODE NEWMODE OLDID NEWID STATUS" NUL path NUL (two paths
 // for a rename or copy).
 func parseRaw(out []byte, each func(commit string, entries []rawEntry) error) error {
-	toks := bytes.Split(out, []byte{0})
+	return readRaw(bytes.NewReader(out), each)
+}
+
+// readRaw is parseRaw over a stream, so that git's output for thousands
+// of merges is never held whole.
+func readRaw(r io.Reader, each func(commit string, entries []rawEntry) error) error {
+	br := bufio.NewReaderSize(r, 1<<16)
+	next := func() (string, bool, error) {
+		t, err := br.ReadString(0)
+		if err == io.EOF {
+			if t == "" {
+				return "", false, nil
+			}
+			return t, true, nil
+		}
+		if err != nil {
+			return "", false, err
+		}
+		return t[:len(t)-1], true, nil
+	}
 	var cur string
 	var entries []rawEntry
 	flush := func() error {
@@ -59,41 +78,55 @@ func parseRaw(out []byte, each func(commit string, entries []rawEntry) error) er
 		entries = nil
 		return err
 	}
-	for i := 0; i < len(toks); i++ {
-		t := toks[i]
+	for {
+		t, ok, err := next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
 		if len(t) == 0 {
 			continue
 		}
 		if t[0] != ':' {
-			if !git.IsObjectID(string(t)) {
+			if !git.IsObjectID(t) {
 				return fmt.Errorf("attribution: unexpected diff-tree output %q", t)
 			}
 			if err := flush(); err != nil {
 				return err
 			}
-			cur = string(t)
+			cur = t
 			continue
 		}
-		f := strings.Fields(string(t[1:]))
-		if len(f) != 5 || len(f[4]) == 0 || i+1 >= len(toks) || cur == "" {
+		f := strings.Fields(t[1:])
+		if len(f) != 5 || len(f[4]) == 0 || cur == "" {
 			return fmt.Errorf("attribution: bad diff-tree entry %q", t)
 		}
 		e := rawEntry{status: f[4][0], oldMode: f[0], newMode: f[1], oldID: f[2], newID: f[3]}
-		i++
-		e.src, e.dst = string(toks[i]), string(toks[i])
-		if e.status == 'R' || e.status == 'C' {
-			if i+1 >= len(toks) {
-				return fmt.Errorf("attribution: rename without a destination in %q", t)
-			}
-			i++
-			e.dst = string(toks[i])
+		p, ok, err := next()
+		if err != nil {
+			return err
 		}
-		if e.src == "" || e.dst == "" {
+		e.src, e.dst = p, p
+		if ok && (e.status == 'R' || e.status == 'C') {
+			if e.dst, ok, err = next(); err != nil {
+				return err
+			}
+		}
+		if !ok || e.src == "" || e.dst == "" {
 			return fmt.Errorf("attribution: diff-tree entry %q without a path", t)
 		}
 		entries = append(entries, e)
 	}
 	return flush()
+}
+
+// rawDiffs runs `git diff-tree --stdin -r -z -M --raw --always` over
+// "COMMIT PARENT" lines and streams what it answers to each.
+func rawDiffs(ctx context.Context, g *git.Repo, in []byte, each func(commit string, entries []rawEntry) error) error {
+	return g.Stream(ctx, nil, bytes.NewReader(in), []string{"diff-tree", "--stdin", "-r", "-z", "-M", "--raw", "--always", "--no-abbrev"},
+		func(r io.Reader) error { return readRaw(r, each) })
 }
 
 // needy is a path of a merge that differs from every parent.
@@ -118,12 +151,8 @@ func prepareMerges(ctx context.Context, g *git.Repo, merges [][]string) (map[str
 		fmt.Fprintf(&in, "%s %s\n", m[0], m[1])
 	}
 	// 1. Against the first parent: paths only, no content (cheap).
-	raw, err := g.OutputStdin(ctx, in.Bytes(), "diff-tree", "--stdin", "-r", "-z", "-M", "--raw", "--always", "--no-abbrev")
-	if err != nil {
-		return nil, err
-	}
 	first := map[string][]rawEntry{}
-	if err := parseRaw(raw, func(c string, es []rawEntry) error {
+	if err := rawDiffs(ctx, g, in.Bytes(), func(c string, es []rawEntry) error {
 		first[c] = es
 		return nil
 	}); err != nil {
@@ -209,12 +238,8 @@ func prepareMerges(ctx context.Context, g *git.Repo, merges [][]string) (map[str
 		for _, p := range renamePairs {
 			fmt.Fprintf(&in, "%s %s\n", p[0], p[1])
 		}
-		raw, err := g.OutputStdin(ctx, in.Bytes(), "diff-tree", "--stdin", "-r", "-z", "-M", "--raw", "--always", "--no-abbrev")
-		if err != nil {
-			return nil, err
-		}
 		pi := 0
-		if err := parseRaw(raw, func(c string, es []rawEntry) error {
+		if err := rawDiffs(ctx, g, in.Bytes(), func(c string, es []rawEntry) error {
 			if pi >= len(renamePairs) || renamePairs[pi][0] != c {
 				return fmt.Errorf("attribution: diff-tree answered %s out of order", c)
 			}
