@@ -35,7 +35,7 @@ type InitOptions struct {
 // InitResult says what Init did to each hook and each remote.
 type InitResult struct {
 	HooksDir string
-	Hooks    map[string]string // hook name: "installed", "updated", "chained <file>"
+	Hooks    map[string]string // hook name: "installed", "updated", "unchanged", "chained <file>"
 	// Remotes says, per remote, whether the fetch refspec of its notes
 	// mirror was "added" or was "present" already.
 	Remotes map[string]string
@@ -148,6 +148,12 @@ func (r *Repo) Init(ctx context.Context, opts *InitOptions) (*InitResult, error)
 		action := "installed"
 		old, err := os.ReadFile(path)
 		switch {
+		case err == nil && string(old) == hookScript(name, bin):
+			if fi, err := os.Stat(path); err == nil && fi.Mode().Perm() == 0o755 {
+				res.Hooks[name] = "unchanged"
+				continue
+			}
+			action = "updated"
 		case err == nil && strings.Contains(string(old), hookMarker):
 			action = "updated"
 		case err == nil:

@@ -270,7 +270,7 @@ func printVerified(cmd *cobra.Command, res *attest.Result, asJSON bool) error {
 		return enc.Encode(v)
 	}
 	fmt.Fprintf(out, "verified: commit %s, signed by %s\n", res.Record.Commit, strings.Join(res.Signers, ", "))
-	fmt.Fprintf(out, "  %d files, %d lines: %d ai, %d mixed, %d human, %d unknown (ai share %.1f%%)\n",
-		len(res.Record.Files), count.Total(), count.AI, count.Mixed, count.Human, count.Unknown, 100*count.AIShare())
+	fmt.Fprintf(out, "  %s, %s: %d ai, %d mixed, %d human, %d unknown (ai share %.1f%%)\n",
+		plural(len(res.Record.Files), "file"), plural(count.Total(), "line"), count.AI, count.Mixed, count.Human, count.Unknown, 100*count.AIShare())
 	return nil
 }

@@ -213,7 +213,7 @@ from its conventions: how an existing history is adopted.
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "stamped %d commits\n", n)
+				fmt.Fprintf(cmd.OutOrStdout(), "stamped %s\n", plural(n, "commit"))
 				return nil
 			}
 			res, err := r.Stamp(ctx, rev, opts)
@@ -239,8 +239,8 @@ func printStamp(cmd *cobra.Command, res *repo.StampResult, what string) {
 	if res.Existing {
 		what = "already " + what
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s %s (%s, %s): %d lines, %d ai, %d mixed, %d human\n",
-		what, res.Record.Commit[:12], how, res.Record.Method, c.Total(), c.AI, c.Mixed, c.Human)
+	fmt.Fprintf(cmd.OutOrStdout(), "%s %s (%s, %s): %s, %d ai, %d mixed, %d human\n",
+		what, res.Record.Commit[:12], how, res.Record.Method, plural(c.Total(), "line"), c.AI, c.Mixed, c.Human)
 }
 
 func newInit() *cobra.Command {

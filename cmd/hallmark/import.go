@@ -56,7 +56,7 @@ func (f *importFlags) emit(cmd *cobra.Command, r *repo.Repo, rec *provenance.Rec
 	}
 	printStamp(cmd, res, "imported")
 	if st.Outside > 0 {
-		fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s: %d claimed lines are not lines the commit added; left out\n", rec.Commit[:12], st.Outside)
+		fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s: %s not among the lines the commit added; left out\n", rec.Commit[:12], claimedLines(st.Outside))
 	}
 	return nil
 }
@@ -211,4 +211,11 @@ first where they are on a remote: git fetch origin refs/notes/ai:refs/notes/ai
 	}
 	f.register(cmd)
 	return cmd
+}
+
+func claimedLines(n int) string {
+	if n == 1 {
+		return "1 claimed line is"
+	}
+	return plural(n, "claimed line") + " are"
 }

@@ -80,13 +80,32 @@ password in HALLMARK_PASSWORD, in cosign's format, so cosign can use it too
 	return keys
 }
 
+// keyPasswordError is an encrypted key that the password does not open,
+// said once, without the decryption library's words.
+type keyPasswordError struct {
+	key   string
+	unset bool // HALLMARK_PASSWORD is not set, or empty
+}
+
+func (e *keyPasswordError) Error() string {
+	if e.unset {
+		return fmt.Sprintf("the key %s is encrypted and %s is not set", e.key, passwordEnv)
+	}
+	return fmt.Sprintf("%s does not open the key %s", passwordEnv, e.key)
+}
+
+func (e *keyPasswordError) Unwrap() error { return attest.ErrKeyPassword }
+
 // writeFileAtomic writes through a temporary file and a rename, so a failure
 // never leaves half a key behind.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("cannot write %s: the directory %s does not exist (create it first, or write elsewhere)", path, dir)
+	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot write %s: %w", path, errors.Unwrap(err))
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
@@ -116,7 +135,11 @@ func loadSigner(ctx context.Context, ref string) (signature.SignerVerifier, erro
 	if err != nil {
 		return nil, fmt.Errorf("read key: %w", err)
 	}
-	s, err := attest.LoadSigner(b, []byte(os.Getenv(passwordEnv)))
+	password, set := os.LookupEnv(passwordEnv)
+	s, err := attest.LoadSigner(b, []byte(password))
+	if errors.Is(err, attest.ErrKeyPassword) {
+		return nil, &keyPasswordError{key: ref, unset: !set || password == ""}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("key %s: %w", ref, err)
 	}

@@ -70,8 +70,8 @@ func runPackageReport(cmd *cobra.Command, af *analysisFlags, by string, deps, as
 
 func printPackages(w io.Writer, res *analysis.Result, by string) {
 	t := res.Total
-	fmt.Fprintf(w, "%d packages in %d modules: %d lines, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n",
-		len(res.Packages), len(res.Modules), t.TotalLines, t.AILines, t.MixedLines, t.HumanLines, t.UnknownLines, 100*t.AIShare)
+	fmt.Fprintf(w, "%s in %s: %s, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n",
+		plural(len(res.Packages), "package"), plural(len(res.Modules), "module"), plural(t.TotalLines, "line"), t.AILines, t.MixedLines, t.HumanLines, t.UnknownLines, 100*t.AIShare)
 	fmt.Fprintf(w, "\n%10s  %8s  %-10s  %s\n", "lines", "ai share", "source", "module")
 	for _, m := range res.Modules {
 		name := m.Path

@@ -112,6 +112,9 @@ or "unknown".
 			if err != nil {
 				return err
 			}
+			if err := sinceBeforeRev(ctx, r, af.since, af.rev); err != nil {
+				return err
+			}
 			prog, done := progress(cmd)
 			a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: af.rev, Since: af.since, Paths: args,
 				Keyring: ring, NoCache: af.noCache, Progress: prog, Tags: htmlPath != ""})
@@ -131,7 +134,7 @@ or "unknown".
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), rep)
 			}
-			printReport(cmd.OutOrStdout(), rep)
+			printReport(cmd.OutOrStdout(), rep, af.since)
 			return nil
 		},
 	}
@@ -182,19 +185,22 @@ func writeHTML(cmd *cobra.Command, a *attribution.Analysis, rep *attribution.Rep
 	return nil
 }
 
-func printReport(w io.Writer, rep *attribution.Report) {
+func printReport(w io.Writer, rep *attribution.Report, since string) {
 	what := "the tree"
 	if rep.Since != "" {
-		what = "lines added since " + rep.Since[:12]
+		what = "lines added since " + or(since, rep.Since[:12])
+		if since != "" && !strings.HasPrefix(rep.Since, since) {
+			what += " (" + rep.Since[:12] + ")"
+		}
 	}
-	fmt.Fprintf(w, "%s (%s): %s, %d files\n", rep.Rev, rep.Commit[:12], what, rep.Files)
+	fmt.Fprintf(w, "%s (%s): %s, %s\n", rep.Rev, rep.Commit[:12], what, plural(rep.Files, "file"))
 	fmt.Fprintf(w, "lines: %d   ai %d   mixed %d   human %d   unknown %d   ai share %.1f%%\n",
 		rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, rep.UnknownLines, 100*rep.AIShare)
 	if rep.HistoryIncomplete {
 		fmt.Fprintln(w, "history incomplete: a shallow clone; lines its oldest commits seem to add are not truly known (git fetch --unshallow)")
 	}
 	if rep.BinaryFilesSkipped > 0 {
-		fmt.Fprintf(w, "(%d binary files not counted as lines)\n", rep.BinaryFilesSkipped)
+		fmt.Fprintf(w, "(%s not counted as lines)\n", plural(rep.BinaryFilesSkipped, "binary file"))
 	}
 	section := func(title string, rows []attribution.Row, limit int) {
 		fmt.Fprintf(w, "\n%s\n%10s  %8s  %s\n", title, "lines", "ai share", "")
@@ -300,16 +306,19 @@ git-ai or Agent Trace, inferred, none).
 			}
 			text := strings.Split(string(content), "\n")
 			out := cmd.OutOrStdout()
+			// The author column is as wide as its widest name, as git
+			// blame pads its own: a model id is never cut.
+			width := 0
+			for _, l := range lines {
+				width = max(width, len(l.Author.String()))
+			}
 			for _, l := range lines {
 				who := l.Author.String()
-				if len(who) > 34 {
-					who = who[:33] + "…"
-				}
 				src := ""
 				if l.Line-1 < len(text) {
 					src = strings.TrimRight(text[l.Line-1], "\r")
 				}
-				fmt.Fprintf(out, "%.8s %-6s %-8s %-34s %5d  %s\n", l.Commit, l.Class, l.Evidence, who, l.Line, src)
+				fmt.Fprintf(out, "%.8s %-6s %-8s %-*s %5d  %s\n", l.Commit, l.Class, l.Evidence, width, who, l.Line, src)
 			}
 			return nil
 		},

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+
+	"github.com/hallmark-dev/hallmark/repo"
+)
+
+// sinceBeforeRev checks, before a history is replayed, that since (when
+// given) is an ancestor of rev, naming both as the user wrote them.
+func sinceBeforeRev(ctx context.Context, r *repo.Repo, since, rev string) error {
+	if since == "" {
+		return nil
+	}
+	s, err := r.Commit(ctx, since)
+	if err != nil {
+		return err
+	}
+	h, err := r.Commit(ctx, rev)
+	if err != nil {
+		return err
+	}
+	_, err = r.Git().Output(ctx, "merge-base", "--is-ancestor", s.ID, h.ID)
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ee) && ee.ExitCode() == 1:
+		return usagef("--since %s is not in the history of --rev %s, so no line of it was added since: give an older --since, or swap them", since, rev)
+	}
+	return err
+}
