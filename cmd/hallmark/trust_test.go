@@ -110,3 +110,35 @@ func TestAIShareNotDiluted(t *testing.T) {
 		t.Errorf("dilution by lines added and deleted: %+v", res)
 	}
 }
+
+// TestVerifySaysNotesAreUnmerged: notes that `git fetch` brought into a
+// remote's mirror but that sync has not merged are named on stderr, so
+// a FAIL for missing records says where they are.
+func TestVerifySaysNotesAreUnmerged(t *testing.T) {
+	g := gittest.New(t)
+	env := []string{"HALLMARK_PASSWORD=pw"}
+	keys := t.TempDir()
+	hallmark(t, g.Dir, env, "keys", "generate", "--output", filepath.Join(keys, "k"))
+	g.Write("a.txt", "a\n")
+	g.Commit("one", "")
+	if res := hallmark(t, g.Dir, env, "stamp", "--key", filepath.Join(keys, "k.key")); res.code != 0 {
+		t.Fatal(res)
+	}
+	clone := filepath.Join(t.TempDir(), "clone")
+	g.Git("clone", "-q", g.Dir, clone)
+	c := gittest.Wrap(t, clone)
+	if res := hallmark(t, clone, nil, "init"); res.code != 0 {
+		t.Fatal(res)
+	}
+	c.Git("fetch", "-q", "origin")
+	res := hallmark(t, clone, nil, "verify", "--key", filepath.Join(keys, "k.pub"))
+	if res.code != 1 || !strings.Contains(res.stderr, "remote origin has hallmark notes that are not merged here") {
+		t.Errorf("verify with fetched, unmerged notes: %+v", res)
+	}
+	if res := hallmark(t, clone, nil, "sync", "--no-push"); res.code != 0 {
+		t.Fatal(res)
+	}
+	if res := hallmark(t, clone, nil, "verify", "--key", filepath.Join(keys, "k.pub")); res.code != 0 || strings.Contains(res.stderr, "not merged") {
+		t.Errorf("after sync: %+v", res)
+	}
+}

@@ -75,6 +75,7 @@ before its adoption (require.signed_since: REV) or --allow-unsigned is given.
 					opts.SurvivingLines = survivingLines(r, ring, pol, base, headOf(args))
 				}
 			}
+			warnUnmergedNotes(cmd, r)
 			rep, err := r.Verify(ctx, opts)
 			if err != nil {
 				return err
