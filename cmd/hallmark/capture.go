@@ -89,6 +89,9 @@ status 0. Agents: ` + strings.Join(agenthook.Agents, ", ") + `.
 			if err != nil {
 				return err
 			}
+			if wantJSON(cmd) {
+				return encodeJSON(cmd.OutOrStdout(), newCheckpointJSON(res))
+			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s in %s attributed to %s\n", plural(res.Lines, "line"), plural(len(res.Files), "file"), res.Author)
 			warnSkipped(cmd.ErrOrStderr(), res)
 			return nil
@@ -103,6 +106,7 @@ status 0. Agents: ` + strings.Join(agenthook.Agents, ", ") + `.
 	f.StringVar(&name, "name", "", "the person's name (with --human)")
 	f.StringVar(&email, "email", "", "the person's email (with --human)")
 	f.StringVar(&hook, "hook", "", "read this agent's hook payload: "+strings.Join(agenthook.Agents, ", "))
+	addJSONFlag(cmd)
 	f.StringVar(&event, "event", "", "with --hook, the event, for agents whose payloads do not name it (Copilot CLI: sessionStart, userPromptSubmitted, preToolUse, postToolUse)")
 	return cmd
 }
@@ -213,6 +217,9 @@ from its conventions: how an existing history is adopted.
 				if err != nil {
 					return err
 				}
+				if wantJSON(cmd) {
+					return encodeJSON(cmd.OutOrStdout(), map[string]int{"stamped": n})
+				}
 				fmt.Fprintf(cmd.OutOrStdout(), "stamped %s\n", plural(n, "commit"))
 				return nil
 			}
@@ -220,17 +227,20 @@ from its conventions: how an existing history is adopted.
 			if err != nil {
 				return err
 			}
-			printStamp(cmd, res, "stamped")
-			return nil
+			return printStamp(cmd, res, "stamped")
 		},
 	}
 	cmd.Flags().StringVar(&key, "key", "", "private key or KMS reference (default: git config hallmark.key)")
 	cmd.Flags().BoolVar(&force, "force", false, "stamp again a commit that has a record")
+	addJSONFlag(cmd)
 	cmd.Flags().StringVar(&rng, "range", "", "stamp every unstamped commit of this range, in bulk (e.g. HEAD, v1.0..HEAD)")
 	return cmd
 }
 
-func printStamp(cmd *cobra.Command, res *repo.StampResult, what string) {
+func printStamp(cmd *cobra.Command, res *repo.StampResult, what string) error {
+	if wantJSON(cmd) {
+		return encodeJSON(cmd.OutOrStdout(), newStampJSON(res, strings.Fields(what)[0]))
+	}
 	c := res.Record.Count()
 	how := "unsigned"
 	if res.Signed {
@@ -241,6 +251,7 @@ func printStamp(cmd *cobra.Command, res *repo.StampResult, what string) {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "%s %s (%s, %s): %s, %d ai, %d mixed, %d human\n",
 		what, res.Record.Commit[:12], how, res.Record.Method, plural(c.Total(), "line"), c.AI, c.Mixed, c.Human)
+	return nil
 }
 
 func newInit() *cobra.Command {
@@ -289,6 +300,9 @@ safe by other means).`,
 			if err != nil {
 				return err
 			}
+			if wantJSON(cmd) {
+				return encodeJSON(cmd.OutOrStdout(), newInitJSON(res))
+			}
 			for _, h := range repo.HookNames {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", filepath.Join(res.HooksDir, h), res.Hooks[h])
 			}
@@ -300,6 +314,7 @@ safe by other means).`,
 		},
 	}
 	cmd.Flags().BoolVar(&noAssisted, "no-assisted-by", false, "do not add Assisted-by trailers")
+	addJSONFlag(cmd)
 	return cmd
 }
 
@@ -357,11 +372,11 @@ Run it in CI after a squash-merge or rebase-merge made on the server:
 			if err != nil {
 				return err
 			}
-			printStamp(cmd, res, "carried onto")
-			return nil
+			return printStamp(cmd, res, "carried onto")
 		},
 	}
 	cmd.Flags().StringVar(&onto, "onto", "", "the commit to carry the records onto")
+	addJSONFlag(cmd)
 	cmd.Flags().StringArrayVar(&trustKeys, "trust", nil, "take sources signed by exactly this public key (repeatable; default: the policy at BASE)")
 	cmd.Flags().StringVar(&policyPath, "policy", "", "take sources as this policy file (outside the repository) allows")
 	cmd.Flags().StringVar(&key, "key", "", "private key or KMS reference (default: git config hallmark.key)")
