@@ -26,10 +26,14 @@ type Evidence string
 // The kinds of evidence, strongest first.
 const (
 	Signed   Evidence = "signed"   // a record whose signature verifies against the trusted keys
-	Unsigned Evidence = "unsigned" // a record without a valid signature
-	Imported Evidence = "imported" // a record converted from another tool's (git-ai's notes, an Agent Trace), unsigned
-	Inferred Evidence = "inferred" // the commit conventions (an AI mark)
-	None     Evidence = "none"     // nothing: the commit's author, as human
+	Unsigned Evidence = "unsigned" // a record without a signature
+	// Untrusted is a signed record whose signature no trusted key checks
+	// (none given, or the signer is not trusted): its words are those of
+	// an unsigned record, but a reader should know someone signed it.
+	Untrusted Evidence = "untrusted"
+	Imported  Evidence = "imported" // a record converted from another tool's (git-ai's notes, an Agent Trace), unsigned
+	Inferred  Evidence = "inferred" // the commit conventions (an AI mark)
+	None      Evidence = "none"     // nothing: the commit's author, as human
 )
 
 // Options configures an analysis. A nil value means HEAD's whole tree,
@@ -341,6 +345,9 @@ func (a *Analysis) recordOf(id string) (*provenance.Record, Evidence) {
 		if rec, err := attest.ReadUnverified(l); err == nil && rec.Commit == id {
 			if rec.Method == provenance.MethodImported {
 				return rec, Imported
+			}
+			if env, _, err := attest.ParseAttestation(l); err == nil && len(env.Signatures) > 0 {
+				return rec, Untrusted
 			}
 			return rec, Unsigned
 		}

@@ -81,10 +81,11 @@ func TestEvidence(t *testing.T) {
 	if !slicesEqual(a.Binary, []string{"img.png"}) {
 		t.Errorf("binary files: %v", a.Binary)
 	}
-	// Without trusted keys, a signed record is only unsigned evidence.
+	// Without trusted keys, a signed record is evidence of a signature no
+	// trusted key checks: "untrusted", not "signed".
 	a2, _ := Analyze(ctx, rp, &Options{})
 	lines, _ := a2.File("signed.go")
-	if lines[0].Evidence != Unsigned || !a2.FromCache {
+	if lines[0].Evidence != Untrusted || !a2.FromCache {
 		t.Errorf("without keys: %+v (from cache %v)", lines[0], a2.FromCache)
 	}
 	rep, err := a.Report(ctx, "evidence")

@@ -40,7 +40,9 @@
 //
 // Each line's commit then gets its attribution from that commit's record
 // in refs/notes/hallmark: "signed" when the record's signature verifies
-// against the trusted keys, "unsigned" when it does not; without a record,
+// against the trusted keys, "untrusted" when it is signed but no trusted
+// key checks it (the CLI says "signed, key not trusted"), "unsigned" when
+// it has no signature; without a record,
 // "inferred" from the commit conventions when the commit carries an AI
 // mark, else the commit's author as human with evidence "none".
 //

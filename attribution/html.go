@@ -62,7 +62,7 @@ svg text{font:12px system-ui,sans-serif;fill:#333}.muted{color:#778;font-size:13
 {{if not .DirTitle}}<section class="card" style="grid-column:1/-1"><h2>AI share at each release tag</h2>{{tagChart .Report.Tags}}</section>{{end}}
 <section class="card"><h2>{{or .DirTitle "By directory"}}</h2>{{barChart .ByDir 14}}</section>
 <section class="card"><h2>{{or .ModelTitle "By model"}}</h2>{{barChart .ByModel 10}}</section>
-<section class="card"><h2>By evidence</h2>{{barChart .Report.Evidence 4}}<p class="muted">signed: a record whose signature verifies; unsigned: a record without one; inferred: commit conventions; none: no sign of a model.</p></section>
+<section class="card"><h2>By evidence</h2>{{barChart .Report.Evidence 4}}<p class="muted">signed: a record whose signature verifies; untrusted: signed, key not trusted; unsigned: a record without a signature; inferred: commit conventions; none: no sign of a model.</p></section>
 {{if not .DirTitle}}<section class="card"><h2>Lines added and merged per quarter</h2>{{periodChart .Periods}}</section>{{end}}
 </main></body></html>
 `))

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/attest"
@@ -212,7 +213,11 @@ func printReport(w io.Writer, rep *attribution.Report, since string) {
 			fmt.Fprintf(w, "%10d  %7.1f%%  %s\n", r.TotalLines, 100*r.AIShare, r.Key)
 		}
 	}
-	section("by evidence", rep.Evidence, 10)
+	evidence := slices.Clone(rep.Evidence)
+	for i := range evidence {
+		evidence[i].Key = evidenceWords(attribution.Evidence(evidence[i].Key))
+	}
+	section("by evidence", evidence, 10)
 	if rep.By != "" {
 		limit := 25
 		if rep.By == "month" || rep.By == "quarter" {
@@ -308,9 +313,10 @@ git-ai or Agent Trace, inferred, none).
 			out := cmd.OutOrStdout()
 			// The author column is as wide as its widest name, as git
 			// blame pads its own: a model id is never cut.
-			width := 0
+			width, evWidth := 0, 8
 			for _, l := range lines {
 				width = max(width, len(l.Author.String()))
+				evWidth = max(evWidth, len(evidenceWords(l.Evidence)))
 			}
 			for _, l := range lines {
 				who := l.Author.String()
@@ -318,7 +324,7 @@ git-ai or Agent Trace, inferred, none).
 				if l.Line-1 < len(text) {
 					src = strings.TrimRight(text[l.Line-1], "\r")
 				}
-				fmt.Fprintf(out, "%.8s %-6s %-8s %-*s %5d  %s\n", l.Commit, l.Class, l.Evidence, width, who, l.Line, src)
+				fmt.Fprintf(out, "%.8s %-6s %-*s %-*s %5d  %s\n", l.Commit, l.Class, evWidth, evidenceWords(l.Evidence), width, who, l.Line, src)
 			}
 			return nil
 		},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os/exec"
 
+	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/repo"
 )
 
@@ -31,4 +32,13 @@ func sinceBeforeRev(ctx context.Context, r *repo.Repo, since, rev string) error 
 		return usagef("--since %s is not in the history of --rev %s, so no line of it was added since: give an older --since, or swap them", since, rev)
 	}
 	return err
+}
+
+// evidenceWords is how the text output names an evidence: a signed record
+// that no trusted key checks is not "unsigned".
+func evidenceWords(e attribution.Evidence) string {
+	if e == attribution.Untrusted {
+		return "signed, key not trusted"
+	}
+	return string(e)
 }

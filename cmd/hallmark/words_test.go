@@ -43,3 +43,41 @@ func TestWords(t *testing.T) {
 		t.Errorf("a repeated init changes nothing and must say so:\n%s", again.stdout)
 	}
 }
+
+// TestSignedUntrustedWords: a signed record that no trusted key checks is
+// "signed, key not trusted" in report and blame, never "unsigned"; with its
+// key it is "signed"; a record without a signature stays "unsigned".
+func TestSignedUntrustedWords(t *testing.T) {
+	r := gittest.New(t)
+	keys := t.TempDir()
+	env := []string{"HALLMARK_PASSWORD=pw"}
+	if res := hallmark(t, r.Dir, env, "keys", "generate", "--output", keys+"/dev"); res.code != 0 {
+		t.Fatal(res)
+	}
+	r.Write("a.txt", "plain\n")
+	r.Commit("unsigned", "")
+	if res := hallmark(t, r.Dir, nil, "stamp"); res.code != 0 {
+		t.Fatal(res)
+	}
+	r.Write("b.txt", "signed\n")
+	r.Commit("signed", "")
+	if res := hallmark(t, r.Dir, env, "stamp", "--key", keys+"/dev.key"); res.code != 0 {
+		t.Fatal(res)
+	}
+	rep := hallmark(t, r.Dir, nil, "report")
+	if !strings.Contains(rep.stdout, "  signed, key not trusted\n") || !strings.Contains(rep.stdout, "  unsigned\n") {
+		t.Errorf("report without keys:\n%s", rep.stdout)
+	}
+	blame := hallmark(t, r.Dir, nil, "blame", "b.txt")
+	if !strings.Contains(blame.stdout, " signed, key not trusted ") {
+		t.Errorf("blame without keys:\n%s", blame.stdout)
+	}
+	js := hallmark(t, r.Dir, nil, "blame", "b.txt", "--json")
+	if !strings.Contains(js.stdout, `"evidence": "untrusted"`) {
+		t.Errorf("blame --json without keys:\n%s", js.stdout)
+	}
+	trusted := hallmark(t, r.Dir, nil, "blame", "b.txt", "--key", keys+"/dev.pub")
+	if !strings.Contains(trusted.stdout, " signed ") || strings.Contains(trusted.stdout, "not trusted") {
+		t.Errorf("blame with the key:\n%s", trusted.stdout)
+	}
+}
