@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,5 +121,54 @@ func TestErrorsAreOneLine(t *testing.T) {
 				t.Errorf("HALLMARK_TRACE=1 must show %q:\n%s", tt.gitCmd, traced.stderr)
 			}
 		})
+	}
+}
+
+// TestPasswordPrompt runs hallmark on a pseudo-terminal (util-linux's
+// script): with HALLMARK_PASSWORD unset it asks for the key's password, as
+// cosign does, and a wrong one is said once.
+func TestPasswordPrompt(t *testing.T) {
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Skip("skipped: needs util-linux's script for a pseudo-terminal (apt-get install util-linux)")
+	}
+	r := sampleRepo(t)
+	keys := t.TempDir()
+	if res := hallmark(t, r.Dir, []string{"HALLMARK_PASSWORD=pw"}, "keys", "generate", "--output", filepath.Join(keys, "dev")); res.code != 0 {
+		t.Fatal(res)
+	}
+	onTTY := func(typed string, args ...string) string {
+		line := hallmarkBin + " " + strings.Join(args, " ")
+		cmd := exec.Command("script", "-qec", line, os.DevNull)
+		cmd.Dir = r.Dir
+		var env []string
+		for _, kv := range gittest.Env(t.TempDir()) {
+			if !strings.HasPrefix(kv, "HALLMARK_PASSWORD=") {
+				env = append(env, kv)
+			}
+		}
+		cmd.Env = env
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// The prompt turns echo off before reading; what is typed waits in
+		// the terminal's buffer until then.
+		in.Write([]byte(typed + "\r"))
+		cmd.Wait()
+		in.Close()
+		return out.String()
+	}
+	good := onTTY("pw", "stamp", "--key", filepath.Join(keys, "dev.key"))
+	if !strings.Contains(good, "Enter password for private key") || !strings.Contains(good, "(signed, ") {
+		t.Errorf("with the right password typed:\n%s", good)
+	}
+	bad := onTTY("nope", "stamp", "--force", "--key", filepath.Join(keys, "dev.key"))
+	if !strings.Contains(bad, "the password typed does not open the key") || strings.Contains(bad, "decryption") {
+		t.Errorf("with a wrong password typed:\n%s", bad)
 	}
 }

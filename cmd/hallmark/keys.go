@@ -11,6 +11,7 @@ import (
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // passwordEnv holds the password of private keys, as COSIGN_PASSWORD does
@@ -85,9 +86,13 @@ password in HALLMARK_PASSWORD, in cosign's format, so cosign can use it too
 type keyPasswordError struct {
 	key   string
 	unset bool // HALLMARK_PASSWORD is not set, or empty
+	typed bool // the password was typed at the prompt
 }
 
 func (e *keyPasswordError) Error() string {
+	if e.typed {
+		return fmt.Sprintf("the password typed does not open the key %s", e.key)
+	}
 	if e.unset {
 		return fmt.Sprintf("the key %s is encrypted and %s is not set", e.key, passwordEnv)
 	}
@@ -137,8 +142,16 @@ func loadSigner(ctx context.Context, ref string) (signature.SignerVerifier, erro
 	}
 	password, set := os.LookupEnv(passwordEnv)
 	s, err := attest.LoadSigner(b, []byte(password))
+	typed := false
+	if errors.Is(err, attest.ErrKeyPassword) && !set {
+		// On a terminal, ask, as cosign does; hooks and scripts have none.
+		if p, ok := promptPassword(ref); ok {
+			typed = true
+			s, err = attest.LoadSigner(b, []byte(p))
+		}
+	}
 	if errors.Is(err, attest.ErrKeyPassword) {
-		return nil, &keyPasswordError{key: ref, unset: !set || password == ""}
+		return nil, &keyPasswordError{key: ref, unset: !typed && (!set || password == ""), typed: typed}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("key %s: %w", ref, err)
@@ -175,4 +188,19 @@ func loadKeyring(paths []string) (*attest.Keyring, error) {
 		}
 	}
 	return ring, nil
+}
+
+// promptPassword asks for a key's password on the terminal, when both
+// standard input and standard error are one.
+func promptPassword(key string) (string, bool) {
+	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stderr.Fd())) {
+		return "", false
+	}
+	fmt.Fprintf(os.Stderr, "Enter password for private key %s: ", key)
+	b, err := term.ReadPassword(int(os.Stdin.Fd()))
+	fmt.Fprintln(os.Stderr)
+	if err != nil {
+		return "", false
+	}
+	return string(b), true
 }

@@ -93,6 +93,8 @@ func message(err error) string {
 	switch {
 	case errors.As(err, &kp) && kp.unset:
 		hint = "set " + passwordEnv + " to the key's password"
+	case errors.As(err, &kp) && kp.typed:
+		hint = "try again, or set " + passwordEnv
 	case errors.As(err, &kp):
 		hint = "check " + passwordEnv
 	case ge != nil && trace:
