@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hallmark-dev/hallmark/internal/gittest"
 )
 
 // TestShow stamps three commits (unsigned, signed by dev, signed by
@@ -137,5 +141,35 @@ func TestCompletion(t *testing.T) {
 				t.Errorf("%s: no %q in:\n%s", tt.reason, w, res.stdout)
 			}
 		}
+	}
+}
+
+// TestColor: verify colors PASS and FAIL on a terminal (a pseudo-terminal
+// from util-linux's script), and never under NO_COLOR or into a pipe.
+func TestColor(t *testing.T) {
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Skip("skipped: needs util-linux's script for a pseudo-terminal (apt-get install util-linux)")
+	}
+	r := sampleRepo(t)
+	keys := t.TempDir()
+	if res := hallmark(t, r.Dir, []string{"HALLMARK_PASSWORD=pw"}, "keys", "generate", "--output", filepath.Join(keys, "dev")); res.code != 0 {
+		t.Fatal(res)
+	}
+	args := []string{"verify", "--key", filepath.Join(keys, "dev.pub")}
+	onTTY := func(extra ...string) string {
+		cmd := exec.Command("script", "-qec", hallmarkBin+" "+strings.Join(args, " "), os.DevNull)
+		cmd.Dir = r.Dir
+		cmd.Env = append(gittest.Env(t.TempDir()), append([]string{"TERM=xterm", "NO_COLOR="}, extra...)...)
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	if out := onTTY(); !strings.Contains(out, "\x1b[31mFAIL\x1b[0m:") {
+		t.Errorf("no color on a terminal:\n%q", out)
+	}
+	if out := onTTY("NO_COLOR=1"); strings.Contains(out, "\x1b[") || !strings.Contains(out, "FAIL:") {
+		t.Errorf("color under NO_COLOR:\n%q", out)
+	}
+	if res := hallmark(t, r.Dir, nil, args...); strings.Contains(res.stdout, "\x1b[") || !strings.Contains(res.stdout, "FAIL:") {
+		t.Errorf("color into a pipe:\n%q", res.stdout)
 	}
 }

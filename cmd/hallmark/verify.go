@@ -260,7 +260,7 @@ func printVerify(w io.Writer, rep *repo.VerifyReport, quiet bool) {
 	for _, c := range rep.Commits {
 		counts[c.Status]++
 		if !quiet && (c.Status != repo.StatusVerified || len(c.Problems) > 0) {
-			fmt.Fprintf(w, "%-9s %s %s\n", c.Status, c.Commit[:12], c.Subject)
+			fmt.Fprintf(w, "%s %s %s\n", paint(w, fmt.Sprintf("%-9s", c.Status), red), c.Commit[:12], c.Subject)
 			for _, p := range c.Problems {
 				fmt.Fprintf(w, "          %s\n", p)
 			}
@@ -285,10 +285,10 @@ func printVerify(w io.Writer, rep *repo.VerifyReport, quiet bool) {
 		fmt.Fprintln(w, "history incomplete: a shallow clone; the oldest commits' added lines are unknown here (git fetch --unshallow)")
 	}
 	if rep.Pass {
-		fmt.Fprintln(w, "PASS")
+		fmt.Fprintln(w, paint(w, "PASS", green))
 		return
 	}
-	fmt.Fprintln(w, "FAIL:")
+	fmt.Fprintln(w, paint(w, "FAIL", red)+":")
 	for _, v := range rep.Violations {
 		fmt.Fprintf(w, "  %s\n", v)
 	}
