@@ -30,7 +30,10 @@ Sign and verify the record of a commit:
   hallmark attest sign --key mykey.key > att.json
   hallmark attest verify --key mykey.pub att.json
 
-Private keys are encrypted with the password in HALLMARK_PASSWORD.
+Private keys are encrypted with the password in HALLMARK_PASSWORD (asked
+for on a terminal when it is unset). -C DIR runs as if started in DIR;
+--verbose (or HALLMARK_TRACE=1) shows the git command behind an error.
+Shell completion: hallmark completion bash|zsh|fish|powershell.
 Exit status: 0 success, 1 a verification failure, 2 a usage or operational error.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
