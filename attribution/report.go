@@ -111,7 +111,8 @@ func modelKey(a provenance.Author) string {
 	if k := cmp.Or(a.ModelID, a.Model); k != "" {
 		return k
 	}
-	return "unknown model (" + cmp.Or(a.Tool, "no tool") + ")"
+	// Say what is known: the tool ("aider, model not named").
+	return cmp.Or(a.Tool, "unknown tool") + ", model not named"
 }
 
 // rowsOf sorts a breakdown: most lines first, then by key.

@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -63,7 +64,8 @@ func (a Author) String() string {
 			s = a.Model
 		}
 		if s == "" {
-			s = "unknown model"
+			// Say what is known: "aider, model not named".
+			return cmp.Or(a.Tool, "unknown tool") + ", model not named"
 		}
 		if a.Tool != "" {
 			s += " via " + a.Tool

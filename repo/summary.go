@@ -100,7 +100,7 @@ func (r *Repo) Summarize(ctx context.Context, rev string, opts *SummaryOptions) 
 		add(byClass, string(class), class, n)
 		model := "(human)"
 		if author.Kind == provenance.Model {
-			model = cmp.Or(author.ModelID, author.Model, "unknown model ("+author.Tool+")")
+			model = cmp.Or(author.ModelID, author.Model, cmp.Or(author.Tool, "unknown tool")+", model not named")
 		}
 		add(byModel, model, class, n)
 		if opts.Progress != nil {

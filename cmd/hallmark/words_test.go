@@ -35,6 +35,13 @@ func TestWords(t *testing.T) {
 		t.Errorf("blame cuts the model id %s:\n%s", long, blame.stdout)
 	}
 
+	// aider's older mark names no model: say what is known.
+	r.Write("c.txt", "three\n")
+	r.Commit("aider: c", "")
+	if res := hallmark(t, r.Dir, nil, "report", "--by", "model"); !strings.Contains(res.stdout, "  aider, model not named\n") || strings.Contains(res.stdout, "unknown model") {
+		t.Errorf("a model not named:\n%s", res.stdout)
+	}
+
 	if res := hallmark(t, r.Dir, nil, "init"); res.code != 0 || strings.Count(res.stdout, ": installed\n") != 4 {
 		t.Fatalf("init: %+v", res)
 	}
