@@ -87,7 +87,10 @@ func (r *Repo) writeNoteLoose(ctx context.Context, commit string, lines [][]byte
 	if err != nil {
 		return err
 	}
-	if _, err := r.git.Output(ctx, "update-ref", "-m", "hallmark: notes", NotesRef, id, tip); err != nil {
+	// A lock held by another writer in the middle of its own update is
+	// waited for (git retries the lock for filesRefLockTimeout ms); a lock
+	// still there after that is left by a crashed writer, and reported.
+	if _, err := r.git.Output(ctx, "-c", "core.filesRefLockTimeout=2000", "update-ref", "-m", "hallmark: notes", NotesRef, id, tip); err != nil {
 		// Another writer's notes commit is the reason to try again; any
 		// other failure (permissions, a full disk) is the caller's to see.
 		if now, _, _, rerr := b.ReadID(NotesRef); rerr == nil && now != tip {
