@@ -29,6 +29,24 @@ var devCIPolicy = &policy.Policy{Keys: []policy.Key{
 	{Name: "rev", PublicKey: "x", May: []policy.Claim{policy.ClaimReview}},
 }}
 
+// ada is the person the forged records name.
+var ada = provenance.Author{Kind: provenance.Person, Name: "Ada Human", Email: "ada@example.com"}
+
+// allHuman returns a copy of rec with every line relabelled as who's,
+// class human: the forgery the attacks below sign.
+func allHuman(rec *provenance.Record, who provenance.Author) *provenance.Record {
+	out := *rec
+	out.Authors = []provenance.Author{who}
+	out.Files = slices.Clone(rec.Files)
+	for i := range out.Files {
+		out.Files[i].Spans = slices.Clone(out.Files[i].Spans)
+		for j := range out.Files[i].Spans {
+			out.Files[i].Spans[j].Author, out.Files[i].Spans[j].Class = 0, provenance.Human
+		}
+	}
+	return &out
+}
+
 // setNote replaces a commit's whole note, as a writer of the notes ref can.
 func setNote(t *testing.T, g *gittest.Repo, commit string, lines ...[]byte) {
 	t.Helper()
@@ -144,12 +162,7 @@ func TestAttackCarryOnlyKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec.Authors = []provenance.Author{{Kind: provenance.Person, Name: "Ada Human", Email: "ada@example.com"}}
-	for i := range rec.Files {
-		for j := range rec.Files[i].Spans {
-			rec.Files[i].Spans[j].Author, rec.Files[i].Spans[j].Class = 0, provenance.Human
-		}
-	}
+	rec = allHuman(rec, ada)
 	rec.Method = provenance.MethodCarried
 	forged := signRecord(t, g, ci, rec)
 	for name, note := range map[string][][]byte{"alone": {forged}, "beside the real record": {honest, forged}} {
@@ -204,15 +217,7 @@ func TestAttackRelabelledCarry(t *testing.T) {
 	}
 	// ci relabels the carried lines human, citing the model's real record.
 	evidence := noteOf(t, rp, merged)[1]
-	forged := *res.Record
-	forged.Authors = []provenance.Author{{Kind: provenance.Person, Name: "Ada Human", Email: "ada@example.com"}}
-	forged.Files = slices.Clone(res.Record.Files)
-	for i := range forged.Files {
-		forged.Files[i].Spans = slices.Clone(forged.Files[i].Spans)
-		for j := range forged.Files[i].Spans {
-			forged.Files[i].Spans[j].Author, forged.Files[i].Spans[j].Class = 0, provenance.Human
-		}
-	}
+	forged := *allHuman(res.Record, ada)
 	setNote(t, g, merged, signRecord(t, g, ci, &forged), evidence)
 	rep := verifyRange(t, rp, opts)
 	if rep.Pass || !hasViolation(rep, ErrNotDerived) || !strings.Contains(violationText(rep), "its source says") {
@@ -222,12 +227,7 @@ func TestAttackRelabelledCarry(t *testing.T) {
 	// A review-only key signs an all-human record of the source commit:
 	// carry does not take it, and a carried record citing it fails.
 	human, _ := rp.Record(ctx, src)
-	human.Authors = forged.Authors
-	for i := range human.Files {
-		for j := range human.Files[i].Spans {
-			human.Files[i].Spans[j].Author, human.Files[i].Spans[j].Class = 0, provenance.Human
-		}
-	}
+	human = allHuman(human, ada)
 	setNote(t, g, src, signRecord(t, g, rev, human))
 	g.Git("notes", "--ref="+NotesRef, "remove", merged)
 	res2, err := rp.CarryRange(ctx, "main~1", "feature", merged, &StampOptions{Signer: ci.signer, Trust: trust})
@@ -257,12 +257,7 @@ func TestAttackDisagreeingRecords(t *testing.T) {
 	}
 	real := noteOf(t, rp, id)[0]
 	rec, _ := rp.Record(ctx, id)
-	rec.Authors = []provenance.Author{{Kind: provenance.Person, Name: "Bob", Email: "bob@example.com"}}
-	for i := range rec.Files {
-		for j := range rec.Files[i].Spans {
-			rec.Files[i].Spans[j].Author, rec.Files[i].Spans[j].Class = 0, provenance.Human
-		}
-	}
+	rec = allHuman(rec, provenance.Author{Kind: provenance.Person, Name: "Bob", Email: "bob@example.com"})
 	rec.Method = provenance.MethodCapture
 	other := signRecord(t, g, bob, rec)
 	opts := &VerifyOptions{Keyring: ringOf(t, alice, bob)}
