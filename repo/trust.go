@@ -353,11 +353,5 @@ func (rc *RecordChecker) Record(commit string) (*provenance.Record, *CommitVerdi
 		return nil, nil, err
 	}
 	cv, _ := v.commit(j)
-	if cv.Status != StatusVerified {
-		return nil, &cv, nil
-	}
-	for _, sr := range scanNote(j.note, c.ID, c.Raw, v.trust).records {
-		return sr.rec, &cv, nil
-	}
-	return nil, &cv, nil
+	return j.verified, &cv, nil
 }

@@ -279,6 +279,8 @@ type verifyJob struct {
 	// added or changed, and their sizes.
 	binaryFiles int
 	binaryBytes int64
+	// verified is set by commit to the record it accepted, if any.
+	verified *provenance.Record
 }
 
 // fetch reads ahead what verifying commit id needs: the commit, its note
@@ -438,6 +440,9 @@ func (v *verifier) commit(j *verifyJob) (CommitVerdict, provenance.Count) {
 			}
 		}
 		best = rec
+	}
+	if cv.Status == StatusVerified {
+		j.verified = best
 	}
 	cv.Method = string(best.Method)
 	count = best.Count()
