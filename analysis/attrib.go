@@ -13,7 +13,6 @@ import (
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/internal/diff"
-	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 	"golang.org/x/tools/go/packages"
@@ -88,13 +87,13 @@ func (a *attributor) repoFor(dir string) (*repoSource, error) {
 	an, err := attribution.Analyze(a.ctx, r, &attribution.Options{Keyring: a.o.Keyring, NoCache: a.o.NoCache})
 	if err != nil {
 		r.Close()
-		if errors.Is(err, git.ErrNoCommits) {
+		if errors.Is(err, repo.ErrNoCommits) {
 			a.repos[dir] = nil
 			return nil, nil
 		}
 		return nil, err
 	}
-	wt := r.Git().WorkTree
+	wt := r.WorkTree()
 	if real, err := filepath.EvalSymlinks(wt); err == nil {
 		wt = real
 	}

@@ -121,7 +121,7 @@ func WriteBundle(ctx context.Context, r *repo.Repo, moduleDir string, signer sig
 	if err != nil {
 		return "", err
 	}
-	wt, err := filepath.EvalSymlinks(r.Git().WorkTree)
+	wt, err := filepath.EvalSymlinks(r.WorkTree())
 	if err != nil {
 		return "", err
 	}

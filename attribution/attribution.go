@@ -15,6 +15,7 @@ import (
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/diff"
 	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/internal/repolink"
 	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
@@ -57,7 +58,7 @@ type Options struct {
 // Analysis is the attribution of every line of a tree.
 type Analysis struct {
 	Rev, Commit, Since string
-	blame              *Blame
+	blame              *treeBlame
 	attrs              map[int32]*commitAttr
 	r                  *repo.Repo
 	ctx                context.Context
@@ -97,20 +98,21 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 		opts = &Options{}
 	}
 	rev := cmp.Or(opts.Rev, "HEAD")
-	c, err := r.Commit(ctx, rev)
+	h := repolink.Of(r)
+	c, err := h.Commit(ctx, rev)
 	if err != nil {
 		return nil, err
 	}
 	var since string
 	if opts.Since != "" {
-		sc, err := r.Commit(ctx, opts.Since)
+		sc, err := h.Commit(ctx, opts.Since)
 		if err != nil {
 			return nil, fmt.Errorf("--since: %w", err)
 		}
 		since = sc.ID
 	}
-	g := r.Git()
-	batch, err := r.Batch(ctx)
+	g := h.Git()
+	batch, err := h.Batch(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +139,7 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 	}
 	// tagsValid: a cached state's tallies at tags stand when the notes are
 	// as they were and the tags still point where they did.
-	tagsValid := func(b *Blame) bool {
+	tagsValid := func(b *treeBlame) bool {
 		if b.TagsKey != nkey {
 			return false
 		}
@@ -148,7 +150,7 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 		}
 		return true
 	}
-	var b *Blame
+	var b *treeBlame
 	if !opts.NoCache {
 		if b, err = loadCache(entryPath(dir, c.ID, since)); err == nil && b.Commit == c.ID && (!opts.Tags || tagsValid(b)) {
 			a.FromCache = true
@@ -161,7 +163,7 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 		if opts.Tags {
 			// The blame's tables grow as the replay goes on; each tag is
 			// tallied when the replay reaches it, with the tables so far.
-			ro.onStart = func(b *Blame) { a.blame = b }
+			ro.onStart = func(b *treeBlame) { a.blame = b }
 			ro.onTag = func(commit string, files map[string]*fileState) {
 				tally := a.tallyFiles(files)
 				var when time.Time
@@ -178,7 +180,7 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 			// every commit the new ones start from.
 			if ro.not = cachedAncestors(ctx, g, dir); len(ro.not) > 0 {
 				var seeded []TagShare
-				ro.seed = func(id string) (*Blame, error) {
+				ro.seed = func(id string) (*treeBlame, error) {
 					sb, err := loadCache(entryPath(dir, id, ""))
 					if err != nil || sb.Commit != id || (opts.Tags && !tagsValid(sb)) {
 						return nil, err
@@ -237,7 +239,7 @@ func dedupeTags(ts []TagShare) []TagShare {
 	return out
 }
 
-func indexOf(b *Blame, id string) (int, bool) {
+func indexOf(b *treeBlame, id string) (int, bool) {
 	for i := range b.Commits {
 		if b.Commits[i].ID == id {
 			return i, true
@@ -297,7 +299,7 @@ func (a *Analysis) attrOf(ci int32) *commitAttr {
 		return at
 	}
 	m := a.blame.Commits[ci]
-	gc := &git.Commit{ID: m.ID, Parents: m.Parents, AuthorName: m.AuthorName, AuthorEmail: m.AuthorEmail,
+	gc := &repo.Commit{ID: m.ID, Parents: m.Parents, AuthorName: m.AuthorName, AuthorEmail: m.AuthorEmail,
 		CommitterName: m.CommitterName, CommitterEmail: m.CommitterEmail, Message: m.Message}
 	def, class := repo.InferAuthor(gc)
 	at := &commitAttr{def: def, defClass: class, defEv: None}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hallmark-dev/hallmark/internal/histgen"
+	"github.com/hallmark-dev/hallmark/internal/repolink"
 	"github.com/hallmark-dev/hallmark/repo"
 )
 
@@ -148,7 +149,7 @@ func BenchmarkReportIncremental(b *testing.B) {
 			ctx := context.Background()
 			// The cached states are the parents' (for a merge, the reports
 			// CI ran on the main line and on the branch), HEAD the new commit.
-			head, err := rp.Commit(ctx, "HEAD")
+			head, err := rp.CommitObject(ctx, "HEAD")
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -157,7 +158,7 @@ func BenchmarkReportIncremental(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			dir := cacheDir(ctx, rp.Git())
+			dir := cacheDir(ctx, repolink.Of(rp).Git())
 			replayed := 0
 			for b.Loop() {
 				os.Remove(entryPath(dir, head.ID, ""))

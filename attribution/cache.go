@@ -81,7 +81,7 @@ type cachedBlame struct {
 	TagsKey       string // notesKey when Tags were tallied; "" for none
 }
 
-func loadCache(path string) (*Blame, error) {
+func loadCache(path string) (*treeBlame, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func loadCache(path string) (*Blame, error) {
 	}
 	now := time.Now()
 	_ = os.Chtimes(path, now, now) // most recently used
-	b := &Blame{Commit: cb.Commit, Since: cb.Since, Commits: cb.Commits, Paths: cb.Paths, Sources: cb.Sources,
+	b := &treeBlame{Commit: cb.Commit, Since: cb.Since, Commits: cb.Commits, Paths: cb.Paths, Sources: cb.Sources,
 		Files: map[string]*fileState{}, Own: cb.Own, Inferred: cb.Inferred, Tags: cb.Tags, TagsKey: cb.TagsKey}
 	for i, n := range cb.Names {
 		fs := cb.Files[i]
@@ -104,7 +104,7 @@ func loadCache(path string) (*Blame, error) {
 
 // saveCache writes b (only the commits and paths its lines name) and drops
 // the least recently used entries beyond cacheEntries.
-func saveCache(path string, b *Blame) error {
+func saveCache(path string, b *treeBlame) error {
 	cb := cachedBlame{Commit: b.Commit, Since: b.Since, Own: b.Own, Inferred: b.Inferred, Tags: b.Tags, TagsKey: b.TagsKey}
 	srcMap := map[int32]int32{}
 	comMap := map[int32]int32{}

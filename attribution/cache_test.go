@@ -146,7 +146,7 @@ func TestIncrementalCache(t *testing.T) {
 		for i := range cacheEntries + 4 {
 			analyzeCounting(t, rp, Options{Rev: "HEAD~" + strconv.Itoa(i)})
 		}
-		entries, _ := filepath.Glob(filepath.Join(rp.Git().GitDir, "hallmark", "cache", "*", "*.gob"))
+		entries, _ := filepath.Glob(filepath.Join(rp.GitDir(), "hallmark", "cache", "*", "*.gob"))
 		if len(entries) != cacheEntries {
 			t.Errorf("%d cache entries, want at most %d", len(entries), cacheEntries)
 		}
@@ -166,7 +166,7 @@ func TestIncrementalCache(t *testing.T) {
 		}
 		sameAsUncached(t, g.Dir, rp, a)
 		g.Git("replace", "-d", head)
-		if _, err := os.Stat(filepath.Join(rp.Git().GitDir, "hallmark")); err != nil {
+		if _, err := os.Stat(filepath.Join(rp.GitDir(), "hallmark")); err != nil {
 			t.Fatal(err)
 		}
 	})

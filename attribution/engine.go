@@ -25,7 +25,7 @@ type origin struct {
 
 // Source is a commit and the path a file had in it.
 type Source struct {
-	C, P int32 // indexes into Blame.Commits and Blame.Paths
+	C, P int32 // indexes into treeBlame.Commits and treeBlame.Paths
 }
 
 // boundary marks lines from before the range (--since).
@@ -54,8 +54,8 @@ type CommitMeta struct {
 	Message        string
 }
 
-// Blame is the result of a replay: the origin of every line of a tree.
-type Blame struct {
+// treeBlame is the result of a replay: the origin of every line of a tree.
+type treeBlame struct {
 	Commit  string // the tree's commit
 	Since   string // the range's boundary commit, if any
 	Commits []CommitMeta
@@ -77,7 +77,7 @@ type engine struct {
 	sources map[Source]int32
 	g       *git.Repo
 	batch   *git.Batch
-	b       *Blame
+	b       *treeBlame
 	index   map[string]int32
 	pathIdx map[string]int32
 	states  map[string]*treeState
@@ -105,7 +105,7 @@ func (e *engine) commitMeta(m CommitMeta) int32 {
 }
 
 // adopt takes a cached tree state into the replay's tables.
-func (e *engine) adopt(sb *Blame) map[string]*fileState {
+func (e *engine) adopt(sb *treeBlame) map[string]*fileState {
 	remap := make([]int32, len(sb.Sources))
 	for i, src := range sb.Sources {
 		remap[i] = e.source(e.commitMeta(sb.Commits[src.C]), e.path(sb.Paths[src.P]))
@@ -160,11 +160,11 @@ type replayOptions struct {
 	progress   func(done, total int)
 	tags       map[string]bool
 	onTag      func(commit string, files map[string]*fileState)
-	onStart    func(b *Blame)
+	onStart    func(b *treeBlame)
 	// not lists commits whose states seed may give: the replay starts from
 	// them instead of the beginning of the history.
 	not  []string
-	seed func(commit string) (*Blame, error)
+	seed func(commit string) (*treeBlame, error)
 }
 
 // errFullReplay says that the cached states do not cover every commit the
@@ -172,8 +172,8 @@ type replayOptions struct {
 var errFullReplay = errors.New("attribution: the cache does not cover the history")
 
 // replay computes the line origins of rev's tree.
-func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions) (*Blame, error) {
-	e := &engine{sources: map[Source]int32{}, g: g, batch: batch, b: &Blame{Commit: o.rev, Since: o.since, Own: map[string]int32{}, Inferred: map[string]provenance.Class{}}, index: map[string]int32{},
+func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions) (*treeBlame, error) {
+	e := &engine{sources: map[Source]int32{}, g: g, batch: batch, b: &treeBlame{Commit: o.rev, Since: o.since, Own: map[string]int32{}, Inferred: map[string]provenance.Class{}}, index: map[string]int32{},
 		pathIdx: map[string]int32{}, states: map[string]*treeState{}, inRange: map[string]bool{},
 		onTag: o.onTag, tags: o.tags}
 	if o.onStart != nil {
@@ -456,7 +456,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 		files[f.Path] = &fileState{Lines: result}
 	}
 	e.b.Own[c.ID] = int32(own)
-	if _, class := repo.InferAuthor(c); class != provenance.Human {
+	if _, class := repo.InferAuthor((*repo.Commit)(c)); class != provenance.Human {
 		e.b.Inferred[c.ID] = class
 	}
 	// Drop parents' states no child needs any more.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hallmark-dev/hallmark/internal/gittest"
+	"github.com/hallmark-dev/hallmark/internal/repolink"
 	"github.com/hallmark-dev/hallmark/repo"
 )
 
@@ -29,7 +30,7 @@ func TestParseRaw(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rp.Close()
-	raw, err := rp.Git().OutputStdin(context.Background(), []byte(head+" "+base+"\n"+head+" "+head+"\n"), "diff-tree", "--stdin", "-r", "-z", "-M", "--raw", "--always", "--no-abbrev")
+	raw, err := repolink.Of(rp).Git().OutputStdin(context.Background(), []byte(head+" "+base+"\n"+head+" "+head+"\n"), "diff-tree", "--stdin", "-r", "-z", "-M", "--raw", "--always", "--no-abbrev")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/internal/git"
+	"github.com/hallmark-dev/hallmark/internal/repolink"
 	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
@@ -145,7 +146,7 @@ func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]Row, error)
 	if o.Since != "" {
 		rng = append(rng, "^"+o.Since)
 	}
-	landed, err := landingTimes(ctx, r.Git(), rng)
+	landed, err := landingTimes(ctx, repolink.Of(r).Git(), rng)
 	if err != nil {
 		return nil, err
 	}
@@ -184,12 +185,12 @@ func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]Row, error)
 			n.Add(provenance.Unknown, rc.Unknown)
 			return nil
 		}
-		_, class := repo.InferAuthor(c)
+		_, class := repo.InferAuthor((*repo.Commit)(c))
 		n.Add(class, added)
 		return nil
 	}
 	var merges []*git.Commit
-	err = r.Git().Log(ctx, rng, func(e *git.LogEntry) error {
+	err = repolink.Of(r).Git().Log(ctx, rng, func(e *git.LogEntry) error {
 		if len(e.Commit.Parents) > 1 {
 			merges = append(merges, e.Commit)
 			return nil
@@ -200,11 +201,11 @@ func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]Row, error)
 		return nil, err
 	}
 	for _, m := range merges {
-		c, err := r.Commit(ctx, m.ID)
+		c, err := repolink.Of(r).Commit(ctx, m.ID)
 		if err != nil {
 			return nil, err
 		}
-		files, err := r.Added(ctx, c)
+		files, err := repolink.Of(r).Added(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -227,7 +228,7 @@ func (a *Analysis) periods(ctx context.Context, quarter bool) ([]Row, error) {
 	if a.Since != "" {
 		rng = append(rng, "^"+a.Since)
 	}
-	landed, err := landingTimes(ctx, a.r.Git(), rng)
+	landed, err := landingTimes(ctx, repolink.Of(a.r).Git(), rng)
 	if err != nil {
 		return nil, err
 	}

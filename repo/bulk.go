@@ -45,7 +45,7 @@ func (r *Repo) Records(ctx context.Context, rng []string) ([]*provenance.Record,
 		}
 		files, ok := added[id]
 		if !ok {
-			if files, err = r.Added(ctx, c); err != nil {
+			if files, err = r.added(ctx, c); err != nil {
 				return nil, err
 			}
 		}
@@ -60,7 +60,7 @@ func (r *Repo) Records(ctx context.Context, rng []string) ([]*provenance.Record,
 
 // recordFrom is buildRecord without capture, from an already computed diff.
 func (r *Repo) recordFrom(c *git.Commit, files []git.FileDiff, b *git.Batch) (*provenance.Record, error) {
-	author, class := InferAuthor(c)
+	author, class := inferAuthor(c)
 	rec := &provenance.Record{Commit: c.ID, Tree: c.Tree, Parents: c.Parents, Method: provenance.MethodConventions,
 		Recorder: Recorder, Authors: []provenance.Author{author}}
 	for _, f := range files {

@@ -48,7 +48,7 @@ func (r *Repo) carryTrust(ctx context.Context, target *git.Commit, opts *StampOp
 // trust), and adds to ev what a verifier will need once the commit is
 // gone. It returns nil when the commit has no usable record.
 func (r *Repo) loadSource(ctx context.Context, sid string, trust *Trust, ev *carryEvidence) (*carrySource, error) {
-	c, err := r.Commit(ctx, sid)
+	c, err := r.commit(ctx, sid)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 	if opts == nil {
 		opts = &StampOptions{}
 	}
-	tc, err := r.Commit(ctx, target)
+	tc, err := r.commit(ctx, target)
 	if err != nil {
 		return nil, err
 	}

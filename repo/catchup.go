@@ -71,7 +71,7 @@ func (r *Repo) catchUp(ctx context.Context, c *git.Commit, st *store, state *pen
 		if prev != nil {
 			continue
 		}
-		pc, err := r.Commit(ctx, id)
+		pc, err := r.commit(ctx, id)
 		if err != nil {
 			return consumed, err
 		}

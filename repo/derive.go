@@ -146,7 +146,7 @@ func (v *verifier) checkCarried(c *git.Commit, blobs map[string][]byte, sr signe
 	for _, s := range sr.signers {
 		mayRecord = mayRecord || v.trust.Allows(s, ClaimOf(&provenance.Record{Method: provenance.MethodCapture}))
 	}
-	def, defClass := InferAuthor(c)
+	def, defClass := inferAuthor(c)
 	conv := lineAttr{def, defClass}
 	for _, f := range rec.Files {
 		if len(f.Spans) == 0 {

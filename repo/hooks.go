@@ -34,7 +34,7 @@ func (r *Repo) PostCommit(ctx context.Context, opts *StampOptions) (*StampResult
 	if len(reflog) > 0 && strings.HasPrefix(reflog[0], "commit (amend)") {
 		return nil, "amend: post-rewrite will carry the records", nil
 	}
-	c, err := r.Commit(ctx, "HEAD")
+	c, err := r.commit(ctx, "HEAD")
 	if err != nil {
 		return nil, "", err
 	}
@@ -85,7 +85,7 @@ func (r *Repo) PostMerge(ctx context.Context, squash bool, opts *StampOptions) (
 	if squash {
 		return nil, "merge --squash: the commit that follows carries the records", nil
 	}
-	c, err := r.Commit(ctx, "HEAD")
+	c, err := r.commit(ctx, "HEAD")
 	if err != nil {
 		return nil, "", err
 	}
@@ -173,7 +173,7 @@ func (r *Repo) unrecordedAncestors(ctx context.Context, target string, sources [
 	var out []string
 	cur := target
 	for range 50 {
-		c, err := r.Commit(ctx, cur)
+		c, err := r.commit(ctx, cur)
 		if err != nil || len(c.Parents) == 0 {
 			break
 		}

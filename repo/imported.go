@@ -40,11 +40,11 @@ type ImportStats struct {
 // data on it). The record's method is [provenance.MethodImported].
 func (r *Repo) ImportedRecord(ctx context.Context, rev string, claims []provenance.Claim) (*provenance.Record, ImportStats, error) {
 	var st ImportStats
-	c, err := r.Commit(ctx, rev)
+	c, err := r.commit(ctx, rev)
 	if err != nil {
 		return nil, st, err
 	}
-	files, err := r.Added(ctx, c)
+	files, err := r.added(ctx, c)
 	if err != nil {
 		return nil, st, err
 	}
@@ -136,7 +136,7 @@ func (r *Repo) StoreImported(ctx context.Context, rec *provenance.Record, opts *
 	if opts == nil {
 		opts = &StoreImportedOptions{}
 	}
-	c, err := r.Commit(ctx, rec.Commit)
+	c, err := r.commit(ctx, rec.Commit)
 	if err != nil {
 		return nil, err
 	}

@@ -82,7 +82,7 @@ func (r *Repo) noteBlobAt(ctx context.Context, commit, at string) ([]byte, error
 		return nil, err
 	}
 	if !git.IsObjectID(commit) {
-		c, err := r.Commit(ctx, commit)
+		c, err := r.commit(ctx, commit)
 		if err != nil {
 			return nil, err
 		}

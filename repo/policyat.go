@@ -20,7 +20,7 @@ import (
 // regular file (a directory, a symbolic link, a submodule) is an error of
 // its own, never "no policy".
 func (r *Repo) PolicyAt(ctx context.Context, rev string) (*policy.Policy, *attest.Keyring, error) {
-	c, err := r.Commit(ctx, rev)
+	c, err := r.commit(ctx, rev)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -33,9 +33,6 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	return &Repo{git: g}, nil
 }
 
-// Git returns the underlying git driver.
-func (r *Repo) Git() *git.Repo { return r.git }
-
 // Close stops the git processes the repository holds.
 func (r *Repo) Close() error {
 	if r.batch != nil {
@@ -43,9 +40,6 @@ func (r *Repo) Close() error {
 	}
 	return nil
 }
-
-// Batch returns the repository's long-lived cat-file process.
-func (r *Repo) Batch(ctx context.Context) (*git.Batch, error) { return r.reader(ctx) }
 
 func (r *Repo) reader(ctx context.Context) (*git.Batch, error) {
 	if r.batch == nil {
@@ -68,10 +62,10 @@ func (r *Repo) readMany(ctx context.Context, names []string) ([]git.Object, erro
 	return b.ReadMany(names)
 }
 
-// Commit reads and parses a commit. The revision is resolved by the
+// commit reads and parses a commit. The revision is resolved by the
 // long-lived cat-file process; only a failure starts another, to say
 // precisely what is wrong.
-func (r *Repo) Commit(ctx context.Context, rev string) (*git.Commit, error) {
+func (r *Repo) commit(ctx context.Context, rev string) (*git.Commit, error) {
 	b, err := r.reader(ctx)
 	if err != nil {
 		return nil, err
@@ -104,9 +98,9 @@ func (r *Repo) ReadFile(ctx context.Context, commit, path string) ([]byte, error
 	return data, nil
 }
 
-// Added returns what commit c adds, file by file (see the package comment
+// added returns what commit c adds, file by file (see the package comment
 // for merges and root commits).
-func (r *Repo) Added(ctx context.Context, c *git.Commit) ([]git.FileDiff, error) {
+func (r *Repo) added(ctx context.Context, c *git.Commit) ([]git.FileDiff, error) {
 	if len(c.Parents) == 0 {
 		out, err := r.git.Output(ctx, append(diffArgs, "--root", c.ID)...)
 		if err != nil {
@@ -151,18 +145,18 @@ func HeadDiffCommand() string {
 	return strings.Join(append(args, "--root", "HEAD"), " ")
 }
 
-// addedFrom is Added for a commit whose diff was computed already: pre
+// addedFrom is added for a commit whose diff was computed already: pre
 // holds HeadDiffCommand's output. The output is used only when it names c
 // and c has at most one parent (for a merge the command gives no diff);
 // otherwise git is asked again.
 func (r *Repo) addedFrom(ctx context.Context, c *git.Commit, pre io.Reader) ([]git.FileDiff, error) {
 	if pre == nil || len(c.Parents) > 1 {
-		return r.Added(ctx, c)
+		return r.added(ctx, c)
 	}
 	br := bufio.NewReader(pre)
 	first, err := br.ReadString('\n')
 	if err != nil || strings.TrimSpace(first) != c.ID {
-		return r.Added(ctx, c)
+		return r.added(ctx, c)
 	}
 	files, err := git.ParseDiff(br)
 	if err != nil {
@@ -171,7 +165,7 @@ func (r *Repo) addedFrom(ctx context.Context, c *git.Commit, pre io.Reader) ([]g
 	// A hook installed before diffs were taken with --text lets
 	// .gitattributes call a file binary: ask git again.
 	if slices.ContainsFunc(files, func(f git.FileDiff) bool { return f.Binary }) {
-		return r.Added(ctx, c)
+		return r.added(ctx, c)
 	}
 	return files, nil
 }
@@ -205,12 +199,17 @@ func intersect(a, b []git.FileDiff) []git.FileDiff {
 // Record computes the record of a commit from its diff and its commit
 // conventions, without captured attribution.
 func (r *Repo) Record(ctx context.Context, rev string) (*provenance.Record, error) {
-	c, err := r.Commit(ctx, rev)
+	c, err := r.commit(ctx, rev)
 	if err != nil {
 		return nil, err
 	}
 	rec, _, err := r.recordFor(ctx, c, nil, &pendingState{Files: map[string]*pendingFile{}}, nil)
 	return rec, err
+}
+
+// inferAuthor is [InferAuthor] of a commit as package git parses it.
+func inferAuthor(c *git.Commit) (provenance.Author, provenance.Class) {
+	return InferAuthor((*Commit)(c))
 }
 
 // InferAuthor says who wrote a commit's lines, from its conventions: the
@@ -221,7 +220,7 @@ func (r *Repo) Record(ctx context.Context, rev string) (*provenance.Record, erro
 // whose note is missing) says that a model wrote some lines without
 // saying which: the lines are the commit author's, class Unknown, never
 // the model's on that word alone.
-func InferAuthor(c *git.Commit) (provenance.Author, provenance.Class) {
+func InferAuthor(c *Commit) (provenance.Author, provenance.Class) {
 	markers := provenance.Detect(provenance.CommitInfo{
 		AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail,
 		CommitterName: c.CommitterName, CommitterEmail: c.CommitterEmail,

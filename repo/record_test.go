@@ -300,7 +300,7 @@ func TestInferAuthorClasses(t *testing.T) {
 		}
 		r.Commit(tt.msg, tt.author)
 		r.Setenv("GIT_COMMITTER_NAME=Ada Human")
-		c, err := rp.Commit(ctx, "HEAD")
+		c, err := rp.CommitObject(ctx, "HEAD")
 		if err != nil {
 			t.Fatal(err)
 		}

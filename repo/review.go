@@ -13,7 +13,7 @@ func (r *Repo) Review(ctx context.Context, rev string, rv attest.Review, signer 
 	if signer == nil {
 		return nil, fmt.Errorf("repo: a review must be signed: give a key")
 	}
-	c, err := r.Commit(ctx, rev)
+	c, err := r.commit(ctx, rev)
 	if err != nil {
 		return nil, err
 	}

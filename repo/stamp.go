@@ -75,7 +75,7 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 	if opts == nil {
 		opts = &StampOptions{}
 	}
-	c, err := r.Commit(ctx, rev)
+	c, err := r.commit(ctx, rev)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func (r *Repo) recordFor(ctx context.Context, c *git.Commit, headDiff io.Reader,
 // buildRecord attributes the commit's added lines. With a store, captured
 // attribution is used and the committed lines are removed from state.
 func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileDiff, state *pendingState, st *store) (*provenance.Record, bool, error) {
-	defAuthor, defClass := InferAuthor(c)
+	defAuthor, defClass := inferAuthor(c)
 	rec := &provenance.Record{Commit: c.ID, Tree: c.Tree, Parents: c.Parents, Method: provenance.MethodConventions, Recorder: Recorder}
 	authorIdx := func(a provenance.Author) int {
 		for i, x := range rec.Authors {

@@ -79,7 +79,7 @@ func (r *Repo) Summarize(ctx context.Context, rev string, opts *SummaryOptions) 
 		c.Add(class, n)
 	}
 	account := func(c *git.Commit, files []git.FileDiff) {
-		author, class := InferAuthor(c)
+		author, class := inferAuthor(c)
 		n := 0
 		for _, f := range files {
 			if f.Binary {
@@ -121,11 +121,11 @@ func (r *Repo) Summarize(ctx context.Context, rev string, opts *SummaryOptions) 
 		return nil, err
 	}
 	for _, m := range merges {
-		c, err := r.Commit(ctx, m)
+		c, err := r.commit(ctx, m)
 		if err != nil {
 			return nil, err
 		}
-		files, err := r.Added(ctx, c)
+		files, err := r.added(ctx, c)
 		if err != nil {
 			return nil, err
 		}

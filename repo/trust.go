@@ -335,7 +335,7 @@ func (r *Repo) NewRecordChecker(ctx context.Context, t *Trust) (*RecordChecker, 
 // nothing.
 func (rc *RecordChecker) Record(commit string) (*provenance.Record, *CommitVerdict, error) {
 	v := rc.v
-	c, err := v.r.Commit(v.ctx, commit)
+	c, err := v.r.commit(v.ctx, commit)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -344,7 +344,7 @@ func (rc *RecordChecker) Record(commit string) (*provenance.Record, *CommitVerdi
 	}
 	var files []git.FileDiff
 	if len(c.Parents) <= 1 {
-		if files, err = v.r.Added(v.ctx, c); err != nil {
+		if files, err = v.r.added(v.ctx, c); err != nil {
 			return nil, nil, err
 		}
 	}

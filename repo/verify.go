@@ -237,7 +237,7 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 // before returns the commits reachable from rev's parents: the history
 // before an adoption point.
 func (r *Repo) before(ctx context.Context, rev string) (map[string]bool, error) {
-	c, err := r.Commit(ctx, rev)
+	c, err := r.commit(ctx, rev)
 	if err != nil {
 		return nil, fmt.Errorf("repo: signed_since %q: %w", rev, err)
 	}
@@ -300,7 +300,7 @@ func (v *verifier) fetch(i int, logged *git.Commit, files []git.FileDiff) (*veri
 		return nil, err
 	}
 	if len(j.c.Parents) > 1 { // a merge: its own lines need a diff against each parent
-		if j.files, err = v.r.Added(v.ctx, j.c); err != nil {
+		if j.files, err = v.r.added(v.ctx, j.c); err != nil {
 			return nil, err
 		}
 	}

@@ -126,7 +126,7 @@ func recordToSign(ctx context.Context, cmd *cobra.Command, recordPath, commit, o
 		if rev == "" {
 			rev = "HEAD"
 		}
-		c, err := r.Commit(ctx, rev)
+		c, err := r.CommitObject(ctx, rev)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -207,7 +207,7 @@ On rejection the named reason goes to stderr and the exit status is 1.
 				if rev == "" {
 					rev = "HEAD"
 				}
-				c, err := r.Commit(ctx, rev)
+				c, err := r.CommitObject(ctx, rev)
 				if err != nil {
 					return err
 				}

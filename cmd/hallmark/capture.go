@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/agenthook"
+	"github.com/hallmark-dev/hallmark/internal/repolink"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 	"github.com/spf13/cobra"
@@ -163,8 +164,8 @@ func requireSigner(ctx context.Context, r *repo.Repo, key, what string) (attestS
 func stampSigner(ctx context.Context, r *repo.Repo, key string) (attestSignerVerifier, error) {
 	if key == "" {
 		key = r.Config(ctx)["hallmark.key"]
-		if key != "" && !filepath.IsAbs(key) && r.Git().WorkTree != "" && !strings.Contains(key, "://") {
-			key = filepath.Join(r.Git().WorkTree, key)
+		if key != "" && !filepath.IsAbs(key) && r.WorkTree() != "" && !strings.Contains(key, "://") {
+			key = filepath.Join(r.WorkTree(), key)
 		}
 	}
 	if key == "" {
@@ -410,7 +411,7 @@ func newHook() *cobra.Command {
 			}
 			defer r.Close()
 			// git's cat-file starts now and loads while the key is read.
-			if _, err := r.Batch(cmd.Context()); err != nil {
+			if _, err := repolink.Of(r).Batch(cmd.Context()); err != nil {
 				return err
 			}
 			opts := signerFor(cmd, r)
@@ -473,7 +474,7 @@ func newHook() *cobra.Command {
 			defer r.Close()
 			// git's cat-file starts now and reads the index while the
 			// configuration is read.
-			if _, err := r.Batch(ctx); err != nil {
+			if _, err := repolink.Of(r).Batch(ctx); err != nil {
 				return err
 			}
 			if err := r.PrepareCommit(ctx); err != nil {

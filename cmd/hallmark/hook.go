@@ -74,7 +74,7 @@ func runHook(cmd *cobra.Command, o hookOptions, args []string) {
 		return
 	}
 	defer r.Close()
-	if r.Git().WorkTree == "" {
+	if r.WorkTree() == "" {
 		warn("%s: %s has no work tree; nothing recorded", what, dir)
 		return
 	}
@@ -131,7 +131,7 @@ func runHook(cmd *cobra.Command, o hookOptions, args []string) {
 				}
 				paths = append(paths, p)
 			}
-			paths = insideWorkTree(r, paths, func(p string) { warn("%s: %s is outside the repository %s; not recorded", what, p, r.Git().WorkTree) })
+			paths = insideWorkTree(r, paths, func(p string) { warn("%s: %s is outside the repository %s; not recorded", what, p, r.WorkTree()) })
 			if len(paths) == 0 {
 				return
 			}
@@ -151,7 +151,7 @@ func runHook(cmd *cobra.Command, o hookOptions, args []string) {
 // insideWorkTree keeps the paths inside r's work tree, calling outside for
 // the others.
 func insideWorkTree(r *repo.Repo, paths []string, outside func(string)) []string {
-	root := r.Git().WorkTree
+	root := r.WorkTree()
 	if real, err := filepath.EvalSymlinks(root); err == nil {
 		root = real
 	}

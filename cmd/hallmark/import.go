@@ -143,7 +143,7 @@ written that way, name the commit with --commit (it overrides vcs).
 }
 
 func resolveCommit(ctx context.Context, r *repo.Repo, rev string) (string, error) {
-	c, err := r.Commit(ctx, rev)
+	c, err := r.CommitObject(ctx, rev)
 	if err != nil {
 		return "", err
 	}
@@ -184,7 +184,7 @@ first where they are on a remote: git fetch origin refs/notes/ai:refs/notes/ai
 			if strings.HasPrefix(rng, "-") {
 				return usagef("bad range %q", rng)
 			}
-			ids, err := r.Git().RevList(ctx, rng)
+			ids, err := r.RevList(ctx, rng)
 			if err != nil {
 				return err
 			}

@@ -46,7 +46,7 @@ its id a UUID made from the record's digest, its timestamp the commit's.
 			case "hallmark":
 				return printRecord(cmd.OutOrStdout(), rec, canonical)
 			case "agent-trace":
-				c, err := r.Commit(cmd.Context(), rec.Commit)
+				c, err := r.CommitObject(cmd.Context(), rec.Commit)
 				if err != nil {
 					return err
 				}

@@ -32,7 +32,7 @@ func (f *analysisFlags) register(cmd *cobra.Command) {
 
 // keyringFor builds the trusted keys of report and blame; none is fine.
 func keyringFor(r *repo.Repo, f *analysisFlags) (*attest.Keyring, error) {
-	if len(f.keys) == 0 && f.policy == "" && (r.Git().WorkTree == "" || !fileExists(filepath.Join(r.Git().WorkTree, defaultPolicy))) {
+	if len(f.keys) == 0 && f.policy == "" && (r.WorkTree() == "" || !fileExists(filepath.Join(r.WorkTree(), defaultPolicy))) {
 		return &attest.Keyring{}, nil
 	}
 	_, ring, err := loadPolicy(r, f.policy, f.keys)
@@ -276,7 +276,7 @@ git-ai or Agent Trace, inferred, none).
 				return err
 			}
 			file := filepath.ToSlash(filepath.Clean(args[0]))
-			if wt := r.Git().WorkTree; wt != "" {
+			if wt := r.WorkTree(); wt != "" {
 				if abs, err := filepath.Abs(args[0]); err == nil {
 					if rel, err := filepath.Rel(wt, abs); err == nil && !strings.HasPrefix(rel, "..") {
 						file = filepath.ToSlash(rel)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"os/exec"
 
 	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/repo"
@@ -15,23 +13,14 @@ func sinceBeforeRev(ctx context.Context, r *repo.Repo, since, rev string) error 
 	if since == "" {
 		return nil
 	}
-	s, err := r.Commit(ctx, since)
+	ok, err := r.IsAncestor(ctx, since, rev)
 	if err != nil {
 		return err
 	}
-	h, err := r.Commit(ctx, rev)
-	if err != nil {
-		return err
-	}
-	_, err = r.Git().Output(ctx, "merge-base", "--is-ancestor", s.ID, h.ID)
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ee) && ee.ExitCode() == 1:
+	if !ok {
 		return usagef("--since %s is not in the history of --rev %s, so no line of it was added since: give an older --since, or swap them", since, rev)
 	}
-	return err
+	return nil
 }
 
 // evidenceWords is how the text output names an evidence: a signed record

@@ -66,7 +66,7 @@ Without any trusted key, signatures are reported as not checked.
 				return err
 			}
 			defer r.Close()
-			c, err := r.Commit(ctx, argOr(args, "HEAD"))
+			c, err := r.CommitObject(ctx, argOr(args, "HEAD"))
 			if err != nil {
 				return err
 			}

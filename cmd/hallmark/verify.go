@@ -111,11 +111,11 @@ func rangeBase(ctx context.Context, r *repo.Repo, args []string) (string, error)
 	switch {
 	case len(args) == 1 && strings.Contains(args[0], "..."):
 		a, b, _ := strings.Cut(args[0], "...")
-		out, err := r.Git().Output(ctx, "merge-base", "--", or(a, "HEAD"), or(b, "HEAD"))
+		mb, err := r.MergeBase(ctx, or(a, "HEAD"), or(b, "HEAD"))
 		if err != nil {
 			return "", usagef("no merge base for %s", args[0])
 		}
-		return strings.TrimSpace(string(out)), nil
+		return mb, nil
 	case len(args) == 1 && strings.Contains(args[0], ".."):
 		base, _, _ = strings.Cut(args[0], "..")
 		base = or(base, "HEAD")
@@ -196,7 +196,7 @@ func nonEmpty(ring *attest.Keyring, what string) error {
 
 // inWorkTree reports whether a path lies in the repository's work tree.
 func inWorkTree(r *repo.Repo, p string) (bool, error) {
-	wt := r.Git().WorkTree
+	wt := r.WorkTree()
 	if wt == "" {
 		return false, nil
 	}

@@ -244,7 +244,7 @@ func (s *engineSource) Lines(filename string) ([]Line, error) {
 			if aerr != nil {
 				return nil, aerr
 			}
-			wt := r.Git().WorkTree
+			wt := r.WorkTree()
 			if real, err := filepath.EvalSymlinks(wt); err == nil {
 				wt = real
 			}
