@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"syscall"
 
 	"github.com/hallmark-dev/hallmark/provenance"
 )
@@ -226,23 +225,13 @@ func newStore(gitDir string) *store { return &store{dir: filepath.Join(gitDir, "
 // is left as it is for a person to look at.
 var ErrCorruptPending = errors.New("repo: pending attribution is unreadable")
 
-// lock takes the store's lock until the returned function is called.
+// lock takes the store's lock until the returned function is called. How
+// the lock is held depends on the system: see lockFile.
 func (s *store) lock() (func(), error) {
 	if err := os.MkdirAll(filepath.Join(s.dir, "snapshots"), 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(s.dir, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("repo: lock %s: %w", f.Name(), err)
-	}
-	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
+	return lockFile(filepath.Join(s.dir, "lock"))
 }
 
 func (s *store) load() (*pendingState, error) {
