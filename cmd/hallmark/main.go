@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/attest"
@@ -27,12 +26,6 @@ const (
 )
 
 func main() {
-	// Reports replay a whole history and allocate a lot that dies young: a
-	// lazier collector saves about a tenth of the time, for memory this
-	// tool can spare. GOGC, when set, still decides.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:])
 	stop()

@@ -97,6 +97,7 @@ func run(dir, rev string, sample int, minPct float64, verbose bool) error {
 		}
 		pprof.StartCPUProfile(f)
 	}
+	rss := startRSS(50 * time.Millisecond)
 	start := time.Now()
 	a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: rev, NoCache: true})
 	if err != nil {
@@ -104,8 +105,9 @@ func run(dir, rev string, sample int, minPct float64, verbose bool) error {
 	}
 	engine := time.Since(start)
 	pprof.StopCPUProfile()
+	mem := readMemory(rss.Stop())
 	if sample < 0 {
-		fmt.Printf("engine (whole tree, uncached) %.2fs, %d files\n", engine.Seconds(), len(a.Files()))
+		fmt.Printf("engine (whole tree, uncached) %.2fs, %d files; %s\n", engine.Seconds(), len(a.Files()), mem)
 		return nil
 	}
 	files := pick(a.Files(), sample)
@@ -153,8 +155,8 @@ func run(dir, rev string, sample int, minPct float64, verbose bool) error {
 		pct = 100 * float64(agree) / float64(lines)
 	}
 	abs, _ := filepath.Abs(dir)
-	fmt.Printf("repository %s commit %s: %d of %d files sampled, %d lines, %.3f%% agree with git blame, %d files partly and %d wholly different; engine (whole tree, uncached) %.2fs, git blame (sampled files) %.2fs\n",
-		abs, a.Commit, len(files), len(a.Files()), lines, pct, partly, whole, engine.Seconds(), blameTime.Seconds())
+	fmt.Printf("repository %s commit %s: %d of %d files sampled, %d lines, %.3f%% agree with git blame, %d files partly and %d wholly different; engine (whole tree, uncached) %.2fs, git blame (sampled files) %.2fs; engine's %s\n",
+		abs, a.Commit, len(files), len(a.Files()), lines, pct, partly, whole, engine.Seconds(), blameTime.Seconds(), mem)
 	if pct < minPct || whole > 0 {
 		return belowTarget{fmt.Sprintf("%.3f%% agreement (want at least %.3f%%), %d files wholly different", pct, minPct, whole)}
 	}

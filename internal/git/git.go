@@ -179,10 +179,22 @@ func StableArgs() []string {
 	}
 }
 
+// memoryArgs bound what one git process keeps in memory. Left to its
+// defaults, git keeps up to 96 MiB of delta bases and maps pack files in
+// windows of 1 GiB: a report runs several log processes at once over the
+// whole history, and each held 150 MB on aider and 395 MB on git.git
+// (git log --raw -M alone), most of the report's peak. Bounded so, the
+// same log takes 61 MB on both, in no more time (BENCHMARKS.md, issue 13).
+var memoryArgs = []string{
+	"-c", "core.deltaBaseCacheLimit=8m",
+	"-c", "core.packedGitWindowSize=16m",
+	"-c", "core.packedGitLimit=64m",
+}
+
 // command builds a git command with settings that keep its output stable
-// whatever the user's configuration says.
+// whatever the user's configuration says, and its memory bounded.
 func (r *Repo) command(ctx context.Context, args ...string) *exec.Cmd {
-	full := append(StableArgs(), args...)
+	full := append(append(StableArgs(), memoryArgs...), args...)
 	cmd := exec.CommandContext(ctx, "git", full...)
 	cmd.Dir = r.Dir
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C")

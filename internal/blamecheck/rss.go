@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// rssSampler follows the resident memory of this process and of its child
+// processes (the git processes the engine starts), summed, every interval.
+// The sum counts the pages of a pack file that several git processes map
+// once per process, so it is an upper bound of what the machine gives.
+type rssSampler struct {
+	mu   sync.Mutex
+	peak int64 // KB
+	stop chan struct{}
+	done chan struct{}
+}
+
+func startRSS(interval time.Duration) *rssSampler {
+	s := &rssSampler{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			s.sample()
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s *rssSampler) sample() {
+	self := os.Getpid()
+	total := statusKB(self, "VmRSS:")
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		if parentOf(pid) == self {
+			total += statusKB(pid, "VmRSS:")
+		}
+	}
+	s.mu.Lock()
+	s.peak = max(s.peak, total)
+	s.mu.Unlock()
+}
+
+// Stop ends the sampling and returns the peak of the sum, in KB.
+func (s *rssSampler) Stop() int64 {
+	close(s.stop)
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.peak
+}
+
+// statusKB reads one "Key: N kB" line of /proc/PID/status; 0 when absent.
+func statusKB(pid int, key string) int64 {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	if err != nil {
+		return 0
+	}
+	return parseStatusKB(b, key)
+}
+
+func parseStatusKB(b []byte, key string) int64 {
+	i := bytes.Index(b, []byte(key))
+	if i < 0 {
+		return 0
+	}
+	f := bytes.Fields(b[i+len(key):])
+	if len(f) == 0 {
+		return 0
+	}
+	n, _ := strconv.ParseInt(string(f[0]), 10, 64)
+	return n
+}
+
+// parentOf reads the parent's pid from /proc/PID/stat ("PID (COMM) STATE
+// PPID ..."; COMM may hold spaces and parentheses, so the last ')' ends it).
+func parentOf(pid int) int {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0
+	}
+	return parseStatParent(b)
+}
+
+func parseStatParent(b []byte) int {
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := bytes.Fields(b[i+1:])
+	if len(f) < 2 {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(f[1]))
+	return n
+}
+
+// memory is what the engine's pass held at most: this process's own peak
+// (VmHWM), the largest child's peak (git, as the kernel counts it for
+// waited-for children), and the sampled peak of the sum of both.
+type memory struct{ self, child, sum int64 }
+
+func readMemory(sum int64) memory {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru)
+	return memory{self: statusKB(os.Getpid(), "VmHWM:"), child: ru.Maxrss, sum: sum}
+}
+
+func (m memory) String() string {
+	mb := func(kb int64) string { return strconv.FormatInt((kb+512)/1024, 10) + " MB" }
+	return "peak RSS: hallmark " + mb(m.self) + ", largest git process " + mb(m.child) + ", sum sampled " + mb(m.sum)
+}
