@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hallmark-dev/hallmark/internal/gittest"
+	"github.com/hallmark-dev/hallmark/internal/testtool"
 )
 
 // TestErrorsAreOneLine drives each error path issue 14 lists through the
@@ -128,9 +129,7 @@ func TestErrorsAreOneLine(t *testing.T) {
 // script): with HALLMARK_PASSWORD unset it asks for the key's password, as
 // cosign does, and a wrong one is said once.
 func TestPasswordPrompt(t *testing.T) {
-	if _, err := exec.LookPath("script"); err != nil {
-		t.Skip("skipped: needs util-linux's script for a pseudo-terminal (apt-get install util-linux)")
-	}
+	testtool.Need(t, testtool.Script, "nothing is run on a pseudo-terminal")
 	r := sampleRepo(t)
 	keys := t.TempDir()
 	if res := hallmark(t, r.Dir, []string{"HALLMARK_PASSWORD=pw"}, "keys", "generate", "--output", filepath.Join(keys, "dev")); res.code != 0 {

@@ -7,20 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hallmark-dev/hallmark/internal/testtool"
 )
 
-// chromiumPath finds Debian's chromium; CI installs it (.ci/run).
+// chromiumPath finds Debian's chromium; .ci/run installs it and requires it.
 func chromiumPath(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed: .ci/run must install it")
-	}
-	t.Skip("chromium not installed (apt-get install chromium) to check the HTML report renders")
-	return ""
+	return testtool.Need(t, testtool.Chromium, "the HTML report is not rendered")
 }
 
 // TestHTMLReportRenders writes the HTML report of a repository with tags,

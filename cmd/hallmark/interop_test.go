@@ -8,26 +8,13 @@ import (
 	"testing"
 
 	"github.com/hallmark-dev/hallmark/attest"
+	"github.com/hallmark-dev/hallmark/internal/testtool"
 )
 
-// cosignPath finds cosign; CI installs it (.ci/run), so there its absence is
-// a failure, not a skip.
+// cosignPath finds cosign; .ci/run installs it and requires it.
 func cosignPath(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("cosign")
-	if err != nil {
-		if gopath, gerr := exec.Command("go", "env", "GOPATH").Output(); gerr == nil {
-			cand := filepath.Join(strings.TrimSpace(string(gopath)), "bin", "cosign")
-			if _, serr := os.Stat(cand); serr == nil {
-				return cand
-			}
-		}
-		if os.Getenv("CI") != "" {
-			t.Fatal("cosign is not installed: .ci/run must install it")
-		}
-		t.Skip("cosign not installed; `go install github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5` to run the interop tests")
-	}
-	return p
+	return testtool.Need(t, testtool.Cosign, "cosign does not check what hallmark signs")
 }
 
 // cosign runs cosign offline: TUF_ROOT in a temp dir, so it never needs the

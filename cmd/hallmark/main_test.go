@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hallmark-dev/hallmark/internal/gittest"
+	"github.com/hallmark-dev/hallmark/internal/testtool"
 )
 
 // hallmarkBin is the CLI built once for all tests, run as a real process.
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build hallmark: %v\n%s", err, out)
 		os.Exit(2)
 	}
-	code := m.Run()
+	code := testtool.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hallmark-dev/hallmark/internal/gittest"
+	"github.com/hallmark-dev/hallmark/internal/testtool"
 )
 
 // readmeSkipped are the README's commands this test does not run, each
@@ -24,8 +25,8 @@ var readmeSkipped = map[string]string{
 }
 
 // readmeNeeds are commands that need a program that may be missing.
-var readmeNeeds = map[string]string{
-	"cosign verify-blob-attestation": "cosign",
+var readmeNeeds = map[string]testtool.Tool{
+	"cosign verify-blob-attestation": testtool.Cosign,
 }
 
 // readmeBefore prepares the scratch repository before a README command,
@@ -140,14 +141,15 @@ func TestREADME(t *testing.T) {
 			t.Logf("skipped %q: %s", c, why)
 			continue
 		}
-		missing := ""
-		for prefix, prog := range readmeNeeds {
-			if _, err := exec.LookPath(prog); strings.HasPrefix(c, prefix) && err != nil {
-				missing = prog
+		missing := false
+		for prefix, tool := range readmeNeeds {
+			if strings.HasPrefix(c, prefix) {
+				if _, ok := testtool.Want(t, tool, "the README command "+c+" is not run"); !ok {
+					missing = true
+				}
 			}
 		}
-		if missing != "" {
-			t.Logf("skipped %q: %s is not installed (.ci/run installs it)", c, missing)
+		if missing {
 			continue
 		}
 		if before := readmeBefore[c]; before != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hallmark-dev/hallmark/internal/gittest"
+	"github.com/hallmark-dev/hallmark/internal/testtool"
 )
 
 // TestShow stamps three commits (unsigned, signed by dev, signed by
@@ -147,9 +148,7 @@ func TestCompletion(t *testing.T) {
 // TestColor: verify colors PASS and FAIL on a terminal (a pseudo-terminal
 // from util-linux's script), and never under NO_COLOR or into a pipe.
 func TestColor(t *testing.T) {
-	if _, err := exec.LookPath("script"); err != nil {
-		t.Skip("skipped: needs util-linux's script for a pseudo-terminal (apt-get install util-linux)")
-	}
+	testtool.Need(t, testtool.Script, "nothing is run on a pseudo-terminal")
 	r := sampleRepo(t)
 	keys := t.TempDir()
 	if res := hallmark(t, r.Dir, []string{"HALLMARK_PASSWORD=pw"}, "keys", "generate", "--output", filepath.Join(keys, "dev")); res.code != 0 {

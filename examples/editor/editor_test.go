@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hallmark-dev/hallmark/hallmarktest"
+	"github.com/hallmark-dev/hallmark/internal/testtool"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 )
@@ -25,15 +26,15 @@ const (
 	after  = "package sum\n// Sum is typed by Ada.\nfunc Sum(a, b int) int {\n\t// add them\n\tsum := a + b\n\treturn sum\n}\n"
 )
 
+// TestMain says which tests went unrun for a missing program (Neovim).
+func TestMain(m *testing.M) { os.Exit(testtool.Main(m)) }
+
 // Neovim headless, its built-in LSP client, the server as a process: the
 // person types, a completion is accepted through the server's command, the
 // person edits the model's lines, the file is saved; then the commit's
 // record says who wrote each line.
 func TestNeovimSession(t *testing.T) {
-	nvim, err := exec.LookPath("nvim")
-	if err != nil {
-		t.Skip("nvim is not installed (apt-get install neovim; .ci/run installs it): the Neovim session is not tested")
-	}
+	nvim := testtool.Need(t, testtool.Neovim, "the Neovim session is not tested")
 	r := hallmarktest.NewRepo(t)
 	r.Write("sum.go", before)
 	r.Commit("start")
