@@ -21,11 +21,19 @@ import (
 // range: one `git log -p` for the diffs, one `git cat-file --batch` for the
 // files. It is how an existing history is stamped when hallmark is adopted.
 func (r *Repo) Records(ctx context.Context, rng []string) ([]*provenance.Record, error) {
+	return r.records(ctx, rng, nil)
+}
+
+func (r *Repo) records(ctx context.Context, rng []string, progress func(done, total int)) ([]*provenance.Record, error) {
 	commits, err := r.git.RevList(ctx, rng...)
 	if err != nil {
 		return nil, err
 	}
-	added, err := r.addedInRange(ctx, rng)
+	var each func(int)
+	if progress != nil {
+		each = func(done int) { progress(min(done, len(commits)), len(commits)) }
+	}
+	added, err := r.addedInRange(ctx, rng, each)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +233,7 @@ func (r *Repo) StampRange(ctx context.Context, rng []string, opts *StampOptions)
 	if opts == nil {
 		opts = &StampOptions{}
 	}
-	recs, err := r.Records(ctx, rng)
+	recs, err := r.records(ctx, rng, opts.Progress)
 	if err != nil {
 		return 0, err
 	}

@@ -31,6 +31,9 @@ type StampOptions struct {
 	// signature makes a commit already stamped. Nil means the signer's
 	// own key.
 	Trust *Trust
+	// Progress, when set, is called by [Repo.StampRange] as the range's
+	// commits are read, with the count so far and the range's size.
+	Progress func(done, total int)
 }
 
 // StampResult is what a stamp stored.

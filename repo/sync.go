@@ -25,6 +25,9 @@ type SyncOptions struct {
 	Budget time.Duration
 	// NoPush only fetches and merges.
 	NoPush bool
+	// Progress, when set, is called as each step begins: "fetch",
+	// "merge", "push" (again in each round).
+	Progress func(step string)
 }
 
 // SyncResult says what a sync did. Notes are counted by commit: a commit
@@ -122,6 +125,12 @@ func (r *Repo) Sync(ctx context.Context, remote string, opts *SyncOptions) (*Syn
 func (r *Repo) syncOnce(ctx context.Context, remote string, opts *SyncOptions, res *SyncResult) (done bool, err error) {
 	mirror := RemoteNotesRef(remote)
 	theirs := ""
+	step := func(s string) {
+		if opts.Progress != nil {
+			opts.Progress(s)
+		}
+	}
+	step("fetch")
 	_, err = r.git.Output(ctx, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, "+"+NotesRef+":"+mirror)
 	switch {
 	case err == nil:
@@ -135,6 +144,7 @@ func (r *Repo) syncOnce(ctx context.Context, remote string, opts *SyncOptions, r
 	}
 	res.RemoteHasNotes = theirs != ""
 	if theirs != "" {
+		step("merge")
 		n, err := r.mergeNotesFrom(ctx, theirs, "hallmark: sync: union with "+remote)
 		if errors.Is(err, errNotesMoved) {
 			return false, nil
@@ -159,6 +169,7 @@ func (r *Repo) syncOnce(ctx context.Context, remote string, opts *SyncOptions, r
 	if len(lost) > 0 {
 		return false, fmt.Errorf("%w: the remote has envelopes the local notes lack (the notes of %d commits, first %s); nothing was pushed", ErrSyncWouldLose, len(lost), lost[0])
 	}
+	step("push")
 	_, err = r.git.Output(ctx, "push", "--quiet", "--force-with-lease="+NotesRef+":"+theirs, remote, NotesRef+":"+NotesRef)
 	if err == nil {
 		res.Pushed, res.Sent = true, adds

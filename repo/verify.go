@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,6 +45,9 @@ type VerifyOptions struct {
 	// range cannot dilute the share. Without it, the share is over every
 	// line the range's commits added.
 	SurvivingLines func(ctx context.Context) (provenance.Count, error)
+	// Progress, when set, is called as commits are verified, with the
+	// count so far and the range's size.
+	Progress func(done, total int)
 }
 
 // The status of a commit after verification.
@@ -196,9 +200,16 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 		}()
 	}
 	go func() { wg.Wait(); close(out) }()
+	size := 0
+	if opts.Progress != nil {
+		size = r.countRange(ctx, rng)
+	}
 	var all []result
 	for res := range out {
 		all = append(all, res)
+		if opts.Progress != nil {
+			opts.Progress(len(all), max(size, len(all)))
+		}
 	}
 	if readErr != nil {
 		var ge *git.Error
@@ -616,12 +627,27 @@ func (r *Repo) streamLog(ctx context.Context, rng []string, each func(i int, c *
 	})
 }
 
-// addedInRange reads the lines each non-merge commit of the range adds.
-func (r *Repo) addedInRange(ctx context.Context, rng []string) (map[string][]git.FileDiff, error) {
+// countRange is the number of commits of a range, for progress (0 when
+// git cannot say).
+func (r *Repo) countRange(ctx context.Context, rng []string) int {
+	out, err := r.git.Output(ctx, append([]string{"rev-list", "--count"}, rng...)...)
+	if err != nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	return n
+}
+
+// addedInRange reads the lines each non-merge commit of the range adds;
+// progress, if set, is called after each commit read.
+func (r *Repo) addedInRange(ctx context.Context, rng []string, progress func(done int)) (map[string][]git.FileDiff, error) {
 	m := map[string][]git.FileDiff{}
-	err := r.streamLog(ctx, append([]string{"--text"}, rng...), func(_ int, c *git.Commit, files []git.FileDiff) error {
+	err := r.streamLog(ctx, append([]string{"--text"}, rng...), func(i int, c *git.Commit, files []git.FileDiff) error {
 		if len(c.Parents) <= 1 {
 			m[c.ID] = files
+		}
+		if progress != nil {
+			progress(i + 1)
 		}
 		return nil
 	})

@@ -214,7 +214,10 @@ from its conventions: how an existing history is adopted.
 				if len(args) > 0 {
 					return usagef("give a COMMIT or --range, not both")
 				}
+				prog := newProgress(cmd)
+				opts.Progress = prog.counter("reading the range")
 				n, err := r.StampRange(ctx, strings.Fields(rng), opts)
+				prog.clear()
 				if err != nil {
 					return err
 				}

@@ -23,22 +23,55 @@ says of it, or else as "unknown", the commit's author's.`,
 	return cmd
 }
 
-// importFlags are the flags both importers take.
+// importFlags are the flags both importers take, and what they did.
 type importFlags struct {
-	print bool
-	key   string
-	force bool
+	print, force, json, quiet bool
+	key                       string
+
+	prog *progressLine
+	done []importJSON // with --json, printed at the end
+}
+
+// importJSON is one commit of what import --json prints.
+type importJSON struct {
+	stampJSON
+	// Outside counts the claimed lines that are not among the lines the
+	// commit added, left out.
+	Outside int `json:"outside"`
 }
 
 func (f *importFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.print, "print", false, "print the hallmark records as JSON and store nothing")
 	cmd.Flags().StringVar(&f.key, "key", "", "sign the stored records with this private key or KMS reference (default: unsigned)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "add the imported record to a commit that has a hallmark record already")
+	cmd.Flags().BoolVar(&f.json, "json", false, "print what was stored as JSON (a list, one object a commit)")
+	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "print only the count of commits imported, no line per commit")
+}
+
+// start begins an import: its progress line.
+func (f *importFlags) start(cmd *cobra.Command) func(done, total int) {
+	f.prog = newProgress(cmd)
+	f.done = []importJSON{}
+	return f.prog.counter("importing")
+}
+
+// finish prints what --json and --quiet print, after every record.
+func (f *importFlags) finish(cmd *cobra.Command) error {
+	f.prog.clear()
+	switch {
+	case f.print:
+	case f.json:
+		return encodeJSON(cmd.OutOrStdout(), f.done)
+	case f.quiet:
+		fmt.Fprintf(cmd.OutOrStdout(), "imported records for %s\n", plural(len(f.done), "commit"))
+	}
+	return nil
 }
 
 // emit prints or stores one imported record.
 func (f *importFlags) emit(cmd *cobra.Command, r *repo.Repo, rec *provenance.Record, st repo.ImportStats) error {
 	ctx := cmd.Context()
+	f.prog.clear()
 	if f.print {
 		return printRecord(cmd.OutOrStdout(), rec, false)
 	}
@@ -54,7 +87,10 @@ func (f *importFlags) emit(cmd *cobra.Command, r *repo.Repo, rec *provenance.Rec
 	if err != nil {
 		return err
 	}
-	printStamp(cmd, res, "imported")
+	f.done = append(f.done, importJSON{newStampJSON(res, "imported"), st.Outside})
+	if !f.json && !f.quiet {
+		printStamp(cmd, res, "imported")
+	}
 	if st.Outside > 0 {
 		fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s: %s not among the lines the commit added; left out\n", rec.Commit[:12], claimedLines(st.Outside))
 	}
@@ -125,7 +161,11 @@ written that way, name the commit with --commit (it overrides vcs).
 					claims[id] = append(claims[id], cl...)
 				}
 			}
-			for _, id := range order {
+			count := f.start(cmd)
+			for i, id := range order {
+				if count != nil {
+					count(i+1, len(order))
+				}
 				rec, st, err := r.ImportedRecord(ctx, id, claims[id])
 				if err != nil {
 					return err
@@ -134,7 +174,7 @@ written that way, name the commit with --commit (it overrides vcs).
 					return err
 				}
 			}
-			return nil
+			return f.finish(cmd)
 		},
 	}
 	f.register(cmd)
@@ -189,7 +229,11 @@ first where they are on a remote: git fetch origin refs/notes/ai:refs/notes/ai
 				return err
 			}
 			n := 0
-			for _, id := range ids {
+			count := f.start(cmd)
+			for i, id := range ids {
+				if count != nil {
+					count(i+1, len(ids))
+				}
 				blob, ok := notes[id]
 				if !ok {
 					continue
@@ -202,6 +246,9 @@ first where they are on a remote: git fetch origin refs/notes/ai:refs/notes/ai
 					return err
 				}
 				n++
+			}
+			if err := f.finish(cmd); err != nil {
+				return err
 			}
 			if n == 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: no commit of %s has a git-ai note\n", rng)

@@ -13,7 +13,6 @@ import (
 	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/repo"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // analysisFlags are the flags report and blame share.
@@ -37,25 +36,6 @@ func keyringFor(r *repo.Repo, f *analysisFlags) (*attest.Keyring, error) {
 	}
 	_, ring, err := loadPolicy(r, f.policy, f.keys)
 	return ring, err
-}
-
-// progress shows the replay on a terminal, never when piped.
-func progress(cmd *cobra.Command) (func(done, total int), func()) {
-	f, ok := cmd.ErrOrStderr().(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil, func() {}
-	}
-	shown := false
-	return func(done, total int) {
-			if done%200 == 0 || done == total {
-				fmt.Fprintf(f, "\rreading history: %d/%d commits", done, total)
-				shown = true
-			}
-		}, func() {
-			if shown {
-				fmt.Fprint(f, "\r\033[K")
-			}
-		}
 }
 
 func newReport() *cobra.Command {
@@ -116,10 +96,10 @@ or "unknown".
 			if err := sinceBeforeRev(ctx, r, af.since, af.rev); err != nil {
 				return err
 			}
-			prog, done := progress(cmd)
+			prog := newProgress(cmd)
 			a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: af.rev, Since: af.since, Paths: args,
-				Keyring: ring, NoCache: af.noCache, Progress: prog, Tags: htmlPath != ""})
-			done()
+				Keyring: ring, NoCache: af.noCache, Progress: prog.counter("reading history"), Tags: htmlPath != ""})
+			prog.clear()
 			if err != nil {
 				return err
 			}
@@ -283,9 +263,9 @@ git-ai or Agent Trace, inferred, none).
 					}
 				}
 			}
-			prog, done := progress(cmd)
-			a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: af.rev, Keyring: ring, NoCache: af.noCache, Progress: prog})
-			done()
+			prog := newProgress(cmd)
+			a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: af.rev, Keyring: ring, NoCache: af.noCache, Progress: prog.counter("reading history")})
+			prog.clear()
 			if err != nil {
 				return err
 			}

@@ -47,7 +47,9 @@ random wait that doubles each time, until --budget is spent.
 				return err
 			}
 			defer r.Close()
-			res, err := r.Sync(ctx, remote, &repo.SyncOptions{NoPush: noPush, Budget: budget})
+			prog := newProgress(cmd)
+			res, err := r.Sync(ctx, remote, &repo.SyncOptions{NoPush: noPush, Budget: budget, Progress: prog.step("sync " + remote + ": %s")})
+			prog.clear()
 			if err != nil {
 				return err
 			}

@@ -76,7 +76,10 @@ before its adoption (require.signed_since: REV) or --allow-unsigned is given.
 				}
 			}
 			warnUnmergedNotes(cmd, r)
+			prog := newProgress(cmd)
+			opts.Progress = prog.counter("verifying")
 			rep, err := r.Verify(ctx, opts)
+			prog.clear()
 			if err != nil {
 				return err
 			}
@@ -279,7 +282,7 @@ func printVerify(w io.Writer, rep *repo.VerifyReport, quiet bool) {
 	}
 	fmt.Fprintf(w, "%s: %d, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n", rep.ShareOf, rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, rep.UnknownLines, 100*rep.AIShare)
 	if rep.BinaryFiles > 0 {
-		fmt.Fprintf(w, "%s (%d bytes) with no lines to attribute; review rules apply to them by path\n", plural(rep.BinaryFiles, "binary file"), rep.BinaryBytes)
+		fmt.Fprintf(w, "%s (%s) with no lines to attribute; review rules apply to them by path\n", plural(rep.BinaryFiles, "binary file"), plural(rep.BinaryBytes, "byte"))
 	}
 	if rep.Incomplete {
 		fmt.Fprintln(w, "history incomplete: a shallow clone; the oldest commits' added lines are unknown here (git fetch --unshallow)")
@@ -323,6 +326,12 @@ review for AI lines under given paths.
 			if err != nil {
 				return err
 			}
+			if wantJSON(cmd) {
+				if rv.Paths == nil {
+					rv.Paths = []string{}
+				}
+				return encodeJSON(cmd.OutOrStdout(), reviewJSON{Review: rv, Paths: rv.Paths})
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "review of %s: %s by %s\n", rv.Commit[:12], rv.Verdict, rv.Reviewer)
 			return nil
 		},
@@ -331,5 +340,13 @@ review for AI lines under given paths.
 	cmd.Flags().StringVar(&verdict, "verdict", attest.Approved, "approved or rejected")
 	cmd.Flags().StringVar(&comment, "comment", "", "a comment")
 	cmd.Flags().StringArrayVar(&paths, "path", nil, "what you reviewed (default: the whole commit)")
+	addJSONFlag(cmd)
 	return cmd
+}
+
+// reviewJSON is what review --json prints: the signed review, its paths
+// a list even when empty (the whole commit).
+type reviewJSON struct {
+	*attest.Review
+	Paths []string `json:"paths"`
 }
