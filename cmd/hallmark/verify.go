@@ -282,7 +282,7 @@ func printVerify(w io.Writer, rep *repo.VerifyReport, quiet bool) {
 	}
 	fmt.Fprintf(w, "%s: %d, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n", rep.ShareOf, rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, rep.UnknownLines, 100*rep.AIShare)
 	if rep.BinaryFiles > 0 {
-		fmt.Fprintf(w, "%s (%s) with no lines to attribute; review rules apply to them by path\n", plural(rep.BinaryFiles, "binary file"), plural(rep.BinaryBytes, "byte"))
+		fmt.Fprintf(w, "%s (%s) with no lines to attribute; review rules apply to them by path\n", plural(rep.BinaryFiles, "binary file"), plural(int(rep.BinaryBytes), "byte"))
 	}
 	if rep.Incomplete {
 		fmt.Fprintln(w, "history incomplete: a shallow clone; the oldest commits' added lines are unknown here (git fetch --unshallow)")
