@@ -18,7 +18,7 @@ type progressLine struct {
 	f     *os.File // nil: show nothing
 	mu    sync.Mutex
 	last  time.Time
-	shown bool
+	width int // of the line shown, 0 for none
 }
 
 // newProgress gives the command's progress line; off when a flag asks for
@@ -47,8 +47,11 @@ func (p *progressLine) show(final bool, format string, args ...any) {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.f, "\r\033[K"+format, args...)
-	p.shown = true
+	// Spaces, not an escape sequence, rub out the longer line before: no
+	// terminal control beyond \r.
+	s := fmt.Sprintf(format, args...)
+	fmt.Fprintf(p.f, "\r%-*s", p.width, s)
+	p.width = len(s)
 }
 
 // counter is a callback for the library's Progress options: "what:
@@ -82,8 +85,8 @@ func (p *progressLine) clear() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.shown {
-		fmt.Fprint(p.f, "\r\033[K")
-		p.shown = false
+	if p.width > 0 {
+		fmt.Fprintf(p.f, "\r%*s\r", p.width, "")
+		p.width = 0
 	}
 }
