@@ -34,4 +34,14 @@
 // fetched into [RemoteNotesRef], a mirror that `git fetch` also updates
 // once `hallmark init` added the refspec, and only Sync merges them into
 // NotesRef. Notes have size limits ([MaxNoteSize], [MaxEnvelopeSize]).
+//
+// # Reading back
+//
+// [Repo.StoredRecord] returns a commit's stored record as verification
+// decides it under a [Trust]: signed by a trusted key the policy lets sign
+// it, matching the commit's tree, parents, digests and lines, with no
+// disagreeing or broken line beside it; otherwise an error of
+// [Violation] values. [Repo.TrustedRecord] gives the verdict as well, and a
+// [RecordChecker] decides it for many commits. [Repo.CommitObject] reads a
+// commit itself, and [InferAuthor] says what its conventions claim.
 package repo

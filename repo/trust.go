@@ -306,6 +306,35 @@ func (r *Repo) TrustedRecord(ctx context.Context, commit string, t *Trust) (*pro
 	return rc.Record(commit)
 }
 
+// StoredRecord returns the record stored for the commit rev names that
+// verification accepts under t: [Repo.TrustedRecord] for a caller that
+// wants the record or an error rather than a verdict. When no stored
+// record is accepted, the error joins a [Violation] for each reason
+// (errors.Is matches their sentinels: [ErrNoTrustedRecord] for a commit
+// with no record, or one no trusted key signed; [attest.ErrBadSignature],
+// [ErrNotAllowed], [ErrRecordMismatch], [ErrConflict] and the like for a
+// note that verify would fail), and errors.As finds the first Violation.
+func (r *Repo) StoredRecord(ctx context.Context, rev string, t *Trust) (*provenance.Record, error) {
+	rec, cv, err := r.TrustedRecord(ctx, rev, t)
+	if err != nil {
+		return nil, err
+	}
+	if rec != nil {
+		return rec, nil
+	}
+	var errs []error
+	for _, p := range cv.Problems {
+		if p.Kind == "review-required" {
+			continue // a policy's demand of the commit, not of its record
+		}
+		errs = append(errs, Violation{Commit: cv.Commit, Problem: p})
+	}
+	if len(errs) == 0 { // no note at all
+		errs = append(errs, Violation{Commit: cv.Commit, Problem: problemf(ErrNoTrustedRecord, "", "the commit has no note in %s", NotesRef)})
+	}
+	return nil, errors.Join(errs...)
+}
+
 // RecordChecker decides [Repo.TrustedRecord] for many commits, reading
 // the notes' index once.
 type RecordChecker struct {
