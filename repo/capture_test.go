@@ -197,7 +197,7 @@ func TestCaptureErrors(t *testing.T) {
 }
 
 // TestStampHeadDiff checks the post-commit hook's way in: the diff that
-// HeadDiffCommand printed while hallmark started is used when it is the
+// headDiffCommand printed while hallmark started is used when it is the
 // stamped commit's, and ignored when it is another commit's. Writing the
 // notes leaves no temporary file behind.
 func TestStampHeadDiff(t *testing.T) {
@@ -206,7 +206,7 @@ func TestStampHeadDiff(t *testing.T) {
 	g.Write("a.txt", gittest.Lines("a", 3))
 	g.Commit("initial", "")
 	headDiff := func() []byte {
-		out, err := exec.Command("sh", "-c", "cd \"$1\" && "+HeadDiffCommand(), "sh", g.Dir).Output()
+		out, err := exec.Command("sh", "-c", "cd \"$1\" && "+headDiffCommand(), "sh", g.Dir).Output()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func TestStampHeadDiff(t *testing.T) {
 	first := g.Commit("two files", "")
 	firstDiff := headDiff()
 	if !bytes.HasPrefix(firstDiff, []byte(first+"\n")) || !bytes.Contains(firstDiff, []byte("index ")) {
-		t.Fatalf("HeadDiffCommand printed:\n%s", firstDiff)
+		t.Fatalf("headDiffCommand printed:\n%s", firstDiff)
 	}
 	g.Write("a.txt", gittest.Lines("a", 3)+"a 4\na 5\n")
 	second := g.Commit("one more line", "")
@@ -228,7 +228,7 @@ func TestStampHeadDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another commit's diff is not taken for this one's.
-	res, err := rp.Stamp(ctx, second, &StampOptions{HeadDiff: bytes.NewReader(firstDiff)})
+	res, err := rp.Stamp(ctx, second, &StampOptions{headDiff: bytes.NewReader(firstDiff)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,14 +238,14 @@ func TestStampHeadDiff(t *testing.T) {
 	// The commit's own diff is what the record is made of: here the first
 	// commit's diff under the second's name, to see that it is read.
 	relabelled := append([]byte(second+"\n"), firstDiff[len(first)+1:]...)
-	res, err = rp.Stamp(ctx, second, &StampOptions{HeadDiff: bytes.NewReader(relabelled), Force: true})
+	res, err = rp.Stamp(ctx, second, &StampOptions{headDiff: bytes.NewReader(relabelled), Force: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := lineTruth(res.Record, "b.txt"); len(got) != 2 {
 		t.Errorf("the head diff given was not used: b.txt lines %v", got)
 	}
-	res, err = rp.Stamp(ctx, second, &StampOptions{HeadDiff: bytes.NewReader(headDiff()), Force: true})
+	res, err = rp.Stamp(ctx, second, &StampOptions{headDiff: bytes.NewReader(headDiff()), Force: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func TestStampHeadDiff(t *testing.T) {
 }
 
 // TestStagedModelsAnswered checks the prepare-commit-msg hook's way in:
-// git's answers to StagedQueryFile, computed while hallmark starts, are
+// git's answers to stagedQueryFile, computed while hallmark starts, are
 // used when they answer the pending state's question and ignored when they
 // answer another's.
 func TestStagedModelsAnswered(t *testing.T) {
@@ -281,7 +281,7 @@ func TestStagedModelsAnswered(t *testing.T) {
 	}
 	g.Git("add", "a.go")
 	ask := func() string {
-		q, err := os.Open(filepath.Join(g.Dir, ".git", StagedQueryFile))
+		q, err := os.Open(filepath.Join(g.Dir, ".git", stagedQueryFile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,7 +311,7 @@ func TestStagedModelsAnswered(t *testing.T) {
 		{"another question's answers", strings.Replace(answers, "query..", "query..0", 1), want},
 		{"answers cut short", strings.Join(strings.Split(answers, "\n")[:2], "\n"), want},
 	} {
-		got, err := rp.StagedModelsAnswered(ctx, strings.NewReader(c.answers))
+		got, err := rp.stagedModelsAnswered(ctx, strings.NewReader(c.answers))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,7 +325,7 @@ func TestStagedModelsAnswered(t *testing.T) {
 	if _, err := rp.Stamp(ctx, "HEAD", nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(g.Dir, ".git", StagedQueryFile)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(g.Dir, ".git", stagedQueryFile)); !os.IsNotExist(err) {
 		t.Errorf("the query outlived the pending state: %v", err)
 	}
 }

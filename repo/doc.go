@@ -22,6 +22,14 @@
 // model with class ai, every other added line to the commit's author as
 // human. The record's Method says so.
 //
+// # Git hooks
+//
+// [Repo.Init] installs short shell hooks (post-commit, post-merge,
+// post-rewrite, prepare-commit-msg) that do what needs no hallmark
+// themselves and run a program for the rest: the hallmark command, or,
+// with [InitOptions.HookCommand], a vendor's own binary that hands the
+// hook's name and arguments to [RunHook] with its own signing key.
+//
 // # Sharing notes
 //
 // Envelopes live in [NotesRef], one line each. [Repo.Sync] shares them with

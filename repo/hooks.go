@@ -13,7 +13,7 @@ import (
 	"github.com/hallmark-dev/hallmark/internal/git"
 )
 
-// PostCommit is what the post-commit hook does: stamp the new commit, or
+// postCommit is what the post-commit hook does: stamp the new commit, or
 // carry records into it when git made it from other commits.
 //
 //   - during a rebase, nothing: post-rewrite carries the records at its end;
@@ -23,7 +23,7 @@ import (
 //   - after `merge --squash` (git's "Squashed commit of the following"
 //     message), carry from the squashed commits;
 //   - otherwise stamp.
-func (r *Repo) PostCommit(ctx context.Context, opts *StampOptions) (*StampResult, string, error) {
+func (r *Repo) postCommit(ctx context.Context, opts *StampOptions) (*StampResult, string, error) {
 	gd := r.git.GitDir
 	for _, d := range []string{"rebase-merge", "rebase-apply"} {
 		if _, err := os.Stat(filepath.Join(gd, d)); err == nil {
@@ -74,14 +74,14 @@ func (r *Repo) PostCommit(ctx context.Context, opts *StampOptions) (*StampResult
 	return res, "stamped", err
 }
 
-// PostMerge is what the post-merge hook does: stamp the merge commit that
+// postMerge is what the post-merge hook does: stamp the merge commit that
 // `git merge` (or `git pull`) just made. git runs the hook after a
 // fast-forward and after `merge --squash` too: a fast-forward made no
 // commit here (HEAD's record, if any, came with it), and a squash's commit
 // is made later by `git commit`, whose post-commit carries the records.
 // A merge whose conflicts were resolved by hand is committed by `git
 // commit` and stamped by post-commit; git does not run post-merge then.
-func (r *Repo) PostMerge(ctx context.Context, squash bool, opts *StampOptions) (*StampResult, string, error) {
+func (r *Repo) postMerge(ctx context.Context, squash bool, opts *StampOptions) (*StampResult, string, error) {
 	if squash {
 		return nil, "merge --squash: the commit that follows carries the records", nil
 	}
@@ -111,10 +111,10 @@ var (
 	squashedCommit = regexp.MustCompile(`(?m)^commit ([0-9a-f]{40,64})$`)
 )
 
-// PostRewrite is what the post-rewrite hook does: read git's "OLD NEW"
+// postRewrite is what the post-rewrite hook does: read git's "OLD NEW"
 // lines and carry the old commits' records to the new ones. Several old
 // commits rewritten into one (squash, fixup) are carried together.
-func (r *Repo) PostRewrite(ctx context.Context, kind string, pairs io.Reader, opts *StampOptions) (int, error) {
+func (r *Repo) postRewrite(ctx context.Context, kind string, pairs io.Reader, opts *StampOptions) (int, error) {
 	if kind == "amend" {
 		// Inside a rebase, the rebase's own post-rewrite has the whole map.
 		for _, d := range []string{"rebase-merge", "rebase-apply"} {
@@ -218,11 +218,11 @@ func (r *Repo) CarryRange(ctx context.Context, base, head, target string, opts *
 // about to be made was copied from (cherry-pick -n), for post-commit.
 func (r *Repo) carryFromFile() string { return filepath.Join(r.git.GitDir, "hallmark", "carry-from") }
 
-// PrepareCommit runs before a commit is made: when the index holds a
+// prepareCommit runs before a commit is made: when the index holds a
 // `cherry-pick -n` (git left MERGE_MSG, with no merge or pick in progress),
 // it finds the picked commits among those with records, by their message,
 // and writes them down for post-commit.
-func (r *Repo) PrepareCommit(ctx context.Context) error {
+func (r *Repo) prepareCommit(ctx context.Context) error {
 	gd := r.git.GitDir
 	msg, err := os.ReadFile(filepath.Join(gd, "MERGE_MSG"))
 	if err != nil {
@@ -266,7 +266,7 @@ func (r *Repo) PrepareCommit(ctx context.Context) error {
 	return writeAtomic(r.carryFromFile(), []byte(head+"\n"+strings.Join(found, "\n")+"\n"))
 }
 
-// takeCarryFrom reads and removes what PrepareCommit wrote, if it was
+// takeCarryFrom reads and removes what prepareCommit wrote, if it was
 // written for this commit (on top of its parent).
 func (r *Repo) takeCarryFrom(c *git.Commit) []string {
 	b, err := os.ReadFile(r.carryFromFile())

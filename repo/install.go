@@ -25,8 +25,13 @@ const chainedSuffix = ".hallmark-chained"
 // InitOptions configures [Repo.Init].
 type InitOptions struct {
 	// Binary is the hallmark command the hooks run; empty means "hallmark"
-	// from PATH.
+	// from PATH. The hooks run it as `Binary hook NAME ARGS...`.
 	Binary string
+	// HookCommand, when set, is the program the hooks run instead, with
+	// its first arguments: a vendor's own binary that hands the hook's
+	// name and arguments, which the hooks append, to [RunHook]. It cannot
+	// be combined with Binary.
+	HookCommand []string
 	// NoAssistedBy leaves commit messages alone: no Assisted-by trailer is
 	// added when model-written lines are committed.
 	NoAssistedBy bool
@@ -62,14 +67,14 @@ var hookScripts = map[string]string{
 	// records at its end.
 	"post-commit": `gd="${GIT_DIR:-.git}"
 if [ -d "$gd/rebase-merge" ] || [ -d "$gd/rebase-apply" ]; then exit 0; fi
-` + HeadDiffCommand() + ` 2>/dev/null | "$HALLMARK" hook post-commit --head-diff || echo "hallmark: post-commit stamp failed; run 'hallmark stamp' to retry" >&2`,
-	"post-rewrite": `"$HALLMARK" hook post-rewrite "$1" <"$input" || echo "hallmark: carrying records failed; run 'hallmark carry' to retry" >&2`,
+` + headDiffCommand() + ` 2>/dev/null | hallmark_hook post-commit --head-diff || echo "hallmark: post-commit stamp failed; run 'hallmark stamp' to retry" >&2`,
+	"post-rewrite": `hallmark_hook post-rewrite "$1" <"$input" || echo "hallmark: carrying records failed; run 'hallmark carry' to retry" >&2`,
 	// git runs post-merge after every merge it completes, a fast-forward
 	// and a squash included; only a merge commit it made itself is stamped
 	// (a squash's commit is made later, and post-commit carries into it).
 	"post-merge": `[ "$1" = 1 ] && exit 0
 git rev-parse -q --verify HEAD^2 >/dev/null || exit 0
-"$HALLMARK" hook post-merge "$1" || echo "hallmark: stamping the merge failed; run 'hallmark stamp' to retry" >&2`,
+hallmark_hook post-merge "$1" || echo "hallmark: stamping the merge failed; run 'hallmark stamp' to retry" >&2`,
 	// Without a merge message to look at (MERGE_MSG) or captured lines
 	// there is nothing to do. When the index holds every captured file
 	// exactly as captured (the usual case), the trailers hallmark computed
@@ -81,20 +86,20 @@ answers=
 if [ -d "$gd" ] && [ ! -f "$gd/MERGE_MSG" ]; then
 	[ -f "$gd/hallmark/pending.json" ] || exit 0
 	[ "$(git config --bool hallmark.assistedBy 2>/dev/null)" != false ] || exit 0
-	if [ -f "$gd/` + StagedQueryFile + `" ]; then
-		answers=$(LC_ALL=C git cat-file --batch-check <"$gd/` + StagedQueryFile + `" 2>/dev/null)
-		add_expected_trailers "$gd/` + StagedExpectFile + `" "$1" && exit 0
+	if [ -f "$gd/` + stagedQueryFile + `" ]; then
+		answers=$(LC_ALL=C git cat-file --batch-check <"$gd/` + stagedQueryFile + `" 2>/dev/null)
+		add_expected_trailers "$gd/` + stagedExpectFile + `" "$1" && exit 0
 	fi
 fi
 if [ -n "$answers" ]; then
-	printf '%s\n' "$answers" | "$HALLMARK" hook prepare-commit-msg --staged-ids "$@" || true
+	printf '%s\n' "$answers" | hallmark_hook prepare-commit-msg --staged-ids "$@" || true
 else
-	"$HALLMARK" hook prepare-commit-msg "$@" || true
+	hallmark_hook prepare-commit-msg "$@" || true
 fi`,
 }
 
 // addExpectedTrailers is the shell function the prepare-commit-msg hook
-// defines: given StagedExpectFile and the message file, it adds the
+// defines: given stagedExpectFile and the message file, it adds the
 // expected trailers when git's answers (in $answers) are the expected
 // ones, and fails otherwise. The trailer settings are git's defaults,
 // which provenance.AddTrailer follows too.
@@ -138,9 +143,18 @@ func (r *Repo) Init(ctx context.Context, opts *InitOptions) (*InitResult, error)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	bin := opts.Binary
-	if bin == "" {
-		bin = "hallmark"
+	command := opts.HookCommand
+	switch {
+	case len(command) > 0 && opts.Binary != "":
+		return nil, fmt.Errorf("%w: both Binary and HookCommand are set", ErrInitOptions)
+	case len(command) > 0 && command[0] == "":
+		return nil, fmt.Errorf("%w: HookCommand names no program", ErrInitOptions)
+	case len(command) == 0:
+		bin := opts.Binary
+		if bin == "" {
+			bin = "hallmark"
+		}
+		command = []string{bin, "hook"}
 	}
 	res := &InitResult{HooksDir: dir, Hooks: map[string]string{}}
 	for _, name := range HookNames {
@@ -148,7 +162,7 @@ func (r *Repo) Init(ctx context.Context, opts *InitOptions) (*InitResult, error)
 		action := "installed"
 		old, err := os.ReadFile(path)
 		switch {
-		case err == nil && string(old) == hookScript(name, bin):
+		case err == nil && string(old) == hookScript(name, command):
 			if fi, err := os.Stat(path); err == nil && fi.Mode().Perm() == 0o755 {
 				res.Hooks[name] = "unchanged"
 				continue
@@ -168,7 +182,7 @@ func (r *Repo) Init(ctx context.Context, opts *InitOptions) (*InitResult, error)
 		case !errors.Is(err, fs.ErrNotExist):
 			return nil, err
 		}
-		if err := writeAtomic(path, []byte(hookScript(name, bin))); err != nil {
+		if err := writeAtomic(path, []byte(hookScript(name, command))); err != nil {
 			return nil, err
 		}
 		if err := os.Chmod(path, 0o755); err != nil {
@@ -211,11 +225,22 @@ func (r *Repo) addNotesRefspecs(ctx context.Context) (map[string]string, error) 
 	return done, nil
 }
 
-func hookScript(name, bin string) string {
+// ErrInitOptions is returned for InitOptions that contradict each other.
+var ErrInitOptions = errors.New("repo: init options")
+
+// hookScript is the hook name's script, running command (a program and
+// its first arguments) for what needs hallmark. $HALLMARK, when set in
+// the environment, replaces the program.
+func hookScript(name string, command []string) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n" + hookVersion + ": written by `hallmark init`, safe to run again.\n")
 	b.WriteString("# A hook that was here before is kept as " + name + chainedSuffix + " and runs first.\n")
-	fmt.Fprintf(&b, "HALLMARK=\"${HALLMARK:-%s}\"\n", strings.ReplaceAll(bin, `"`, `\"`))
+	fmt.Fprintf(&b, "[ -n \"${HALLMARK:-}\" ] || HALLMARK=%s\n", shellQuote(command[0]))
+	b.WriteString("hallmark_hook() { \"$HALLMARK\"")
+	for _, a := range command[1:] {
+		b.WriteString(" " + shellQuote(a))
+	}
+	b.WriteString(" \"$@\"; }\n")
 	if name == "post-rewrite" {
 		b.WriteString("input=$(mktemp) || exit 0\ntrap 'rm -f \"$input\"' EXIT\ncat >\"$input\"\n")
 	}
@@ -232,4 +257,10 @@ func hookScript(name, bin string) string {
 	}
 	b.WriteString(hookScripts[name] + "\n")
 	return b.String()
+}
+
+// shellQuote quotes s for sh: in single quotes, each ' closed, escaped and
+// reopened.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

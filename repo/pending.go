@@ -213,7 +213,7 @@ func (s *pendingState) authorIndex(a provenance.Author) int {
 type store struct {
 	dir string
 	// idLen is the hex length of the repository's object ids, 0 when not
-	// known; without it no StagedExpectFile is written.
+	// known; without it no stagedExpectFile is written.
 	idLen int
 	// read keeps the snapshots read so far: a stamp looks at each twice.
 	read map[string][]byte
@@ -328,7 +328,11 @@ func (s *store) snapshot(id string) ([]byte, error) {
 	return b, nil
 }
 
-func writeAtomic(path string, data []byte) error {
+func writeAtomic(path string, data []byte) error { return writeAtomicPerm(path, data, 0o600) }
+
+// writeAtomicPerm writes data to path through a new file renamed over it,
+// with the permissions perm.
+func writeAtomicPerm(path string, data []byte, perm os.FileMode) error {
 	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
@@ -337,6 +341,12 @@ func writeAtomic(path string, data []byte) error {
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
+	}
+	if perm != 0o600 {
+		if err := f.Chmod(perm); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	if err := f.Close(); err != nil {
 		return err

@@ -136,17 +136,17 @@ func (r *Repo) added(ctx context.Context, c *git.Commit) ([]git.FileDiff, error)
 // attribute must not hide a file's lines from its record.
 var diffArgs = []string{"diff-tree", "-p", "-U0", "-M", "--text", "--full-index", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/"}
 
-// HeadDiffCommand is the git command line, for a shell, whose output
-// [StampOptions.HeadDiff] takes: the diff of HEAD against its parent,
+// headDiffCommand is the git command line, for a shell, whose output
+// StampOptions.headDiff takes: the diff of HEAD against its parent,
 // headed by HEAD's id. The post-commit hook starts it beside hallmark, so
 // that git computes the diff while hallmark starts up.
-func HeadDiffCommand() string {
+func headDiffCommand() string {
 	args := append(append([]string{"LC_ALL=C", "git"}, git.StableArgs()...), diffArgs...)
 	return strings.Join(append(args, "--root", "HEAD"), " ")
 }
 
 // addedFrom is added for a commit whose diff was computed already: pre
-// holds HeadDiffCommand's output. The output is used only when it names c
+// holds headDiffCommand's output. The output is used only when it names c
 // and c has at most one parent (for a merge the command gives no diff);
 // otherwise git is asked again.
 func (r *Repo) addedFrom(ctx context.Context, c *git.Commit, pre io.Reader) ([]git.FileDiff, error) {

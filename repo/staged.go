@@ -19,20 +19,20 @@ import (
 	"github.com/hallmark-dev/hallmark/provenance"
 )
 
-// StagedQueryFile, in the git directory, holds the question the
+// stagedQueryFile, in the git directory, holds the question the
 // prepare-commit-msg hook asks `git cat-file --batch-check`: the index
 // entry of every file with pending attribution. Its first line is a token
 // naming the pending state it was written for (git answers it "missing",
 // echoing it), so that answers to another state's question are never
 // taken for this one's.
-const StagedQueryFile = "hallmark/staged-query"
+const stagedQueryFile = "hallmark/staged-query"
 
-// StagedExpectFile holds what git answers to StagedQueryFile when every
+// stagedExpectFile holds what git answers to stagedQueryFile when every
 // pending file is staged exactly as its snapshot, then a line "--", then
 // the Assisted-by values that such a commit gets, one a line. When git's
 // answers are these, the hook adds the trailers with `git
 // interpret-trailers` and hallmark need not start at all.
-const StagedExpectFile = "hallmark/staged-expect"
+const stagedExpectFile = "hallmark/staged-expect"
 
 // stagedQuery returns the query for a pending state and the paths it asks
 // for, in order; "" when it cannot be asked this way (nothing pending, or
@@ -55,13 +55,13 @@ func stagedQuery(state *pendingState) (string, []string) {
 	return "hallmark-staged-query.." + hex.EncodeToString(sum[:8]) + "\n" + names.String(), paths
 }
 
-// writeStagedQuery keeps StagedQueryFile and StagedExpectFile in step with
+// writeStagedQuery keeps stagedQueryFile and stagedExpectFile in step with
 // the pending state; the expectation goes first, so that a question is
 // never answered against an older expectation.
 func (s *store) writeStagedQuery(state *pendingState) error {
 	query, paths := stagedQuery(state)
-	qp := filepath.Join(filepath.Dir(s.dir), StagedQueryFile)
-	ep := filepath.Join(filepath.Dir(s.dir), StagedExpectFile)
+	qp := filepath.Join(filepath.Dir(s.dir), stagedQueryFile)
+	ep := filepath.Join(filepath.Dir(s.dir), stagedExpectFile)
 	expect := ""
 	if query != "" && s.idLen != 0 {
 		expect = s.stagedExpectation(state, query, paths)
@@ -78,7 +78,7 @@ func (s *store) writeStagedQuery(state *pendingState) error {
 	return nil
 }
 
-// stagedExpectation is StagedExpectFile's content, or "" when a value
+// stagedExpectation is stagedExpectFile's content, or "" when a value
 // would not fit on a line.
 func (s *store) stagedExpectation(state *pendingState, query string, paths []string) string {
 	token, _, _ := strings.Cut(query, "\n")
@@ -111,15 +111,15 @@ func (s *store) stagedExpectation(state *pendingState, query string, paths []str
 // StagedModels returns the model authors of the pending lines that are
 // staged in the index: who a commit made now would say wrote code.
 func (r *Repo) StagedModels(ctx context.Context) ([]provenance.Author, error) {
-	return r.StagedModelsAnswered(ctx, nil)
+	return r.stagedModelsAnswered(ctx, nil)
 }
 
-// StagedModelsAnswered is StagedModels given answers, the output of `git
-// cat-file --batch-check` for StagedQueryFile, computed beside hallmark's
+// stagedModelsAnswered is StagedModels given answers, the output of `git
+// cat-file --batch-check` for stagedQueryFile, computed beside hallmark's
 // start-up. A file staged exactly as its snapshot (the usual case) is then
 // not read at all. Answers to another question than the pending state's
 // are ignored, as is nil.
-func (r *Repo) StagedModelsAnswered(ctx context.Context, answers io.Reader) ([]provenance.Author, error) {
+func (r *Repo) stagedModelsAnswered(ctx context.Context, answers io.Reader) ([]provenance.Author, error) {
 	if r.git.Bare {
 		return nil, ErrBareRepository
 	}

@@ -24,9 +24,6 @@ type StampOptions struct {
 	// known now. Without it, stamping a stamped commit only adds a signature
 	// to an unsigned record.
 	Force bool
-	// HeadDiff, when set, is the output of [HeadDiffCommand], started
-	// before the stamp: used if it is the diff of the commit stamped.
-	HeadDiff io.Reader
 	// Trust is whose records a carry takes its sources from, and whose
 	// signature makes a commit already stamped. Nil means the signer's
 	// own key.
@@ -34,6 +31,10 @@ type StampOptions struct {
 	// Progress, when set, is called by [Repo.StampRange] as the range's
 	// commits are read, with the count so far and the range's size.
 	Progress func(done, total int)
+	// headDiff, set by the post-commit hook's runner, is the output of
+	// headDiffCommand, started before the stamp: used if it is the diff of
+	// the commit stamped.
+	headDiff io.Reader
 }
 
 // StampResult is what a stamp stored.
@@ -95,7 +96,7 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 			return nil, err
 		}
 	}
-	rec, consumed, err := r.recordFor(ctx, c, opts.HeadDiff, state, st)
+	rec, consumed, err := r.recordFor(ctx, c, opts.headDiff, state, st)
 	if err != nil {
 		return nil, err
 	}

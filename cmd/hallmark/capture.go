@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -12,9 +12,9 @@ import (
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/agenthook"
-	"github.com/hallmark-dev/hallmark/internal/repolink"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
+	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/spf13/cobra"
 )
 
@@ -387,127 +387,33 @@ Run it in CI after a squash-merge or rebase-merge made on the server:
 	return cmd
 }
 
-// newHook is what the installed hooks run; it is hidden from help.
+// newHook is what the installed hooks run; it is hidden from help. The
+// hook's name and arguments go to repo.RunHook as the script gave them.
 func newHook() *cobra.Command {
-	cmd := &cobra.Command{Use: "hook", Hidden: true, Short: "Run a git hook's part (called by the hooks hallmark init installs)"}
-	signerFor := func(cmd *cobra.Command, r *repo.Repo) *repo.StampOptions {
-		opts := &repo.StampOptions{}
-		s, err := stampSigner(cmd.Context(), r, "")
-		if err != nil {
-			// A commit is never lost to a key problem: the record is kept
-			// unsigned, and 'hallmark stamp' signs it later.
-			fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s; storing the record unsigned (run 'hallmark stamp' after fixing the key to sign it)\n", message(err))
-			return opts
-		}
-		if s != nil {
-			opts.Signer = s
-		}
-		return opts
-	}
-	var headDiff bool
-	postCommit := &cobra.Command{
-		Use: "post-commit",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := repo.Open(cmd.Context(), ".")
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			// git's cat-file starts now and loads while the key is read.
-			if _, err := repolink.Of(r).Batch(cmd.Context()); err != nil {
-				return err
-			}
-			opts := signerFor(cmd, r)
-			if headDiff {
-				opts.HeadDiff = cmd.InOrStdin()
-			}
-			res, what, err := r.PostCommit(cmd.Context(), opts)
-			if err != nil {
-				return err
-			}
-			if res != nil {
-				printStamp(cmd, res, what)
-			}
-			return nil
+	return &cobra.Command{
+		Use:                "hook NAME [ARGS...]",
+		Hidden:             true,
+		Short:              "Run a git hook's part (called by the hooks hallmark init installs)",
+		Args:               cobra.MinimumNArgs(1),
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return repo.RunHook(cmd.Context(), args[0], args[1:], &repo.HookOptions{
+				Stdin:  cmd.InOrStdin(),
+				Stdout: cmd.OutOrStdout(),
+				Stderr: cmd.ErrOrStderr(),
+				Signer: func(ctx context.Context, r *repo.Repo) (signature.Signer, error) {
+					s, err := stampSigner(ctx, r, "")
+					if err != nil {
+						return nil, errors.New(message(err))
+					}
+					if s == nil {
+						return nil, nil
+					}
+					return s, nil
+				},
+			})
 		},
 	}
-	postCommit.Flags().BoolVar(&headDiff, "head-diff", false, "standard input is the diff of HEAD, as the hook computes it")
-	cmd.AddCommand(postCommit, &cobra.Command{
-		Use:  "post-rewrite KIND",
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			r, err := repo.Open(cmd.Context(), ".")
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			_, err = r.PostRewrite(cmd.Context(), args[0], cmd.InOrStdin(), signerFor(cmd, r))
-			return err
-		},
-	})
-	cmd.AddCommand(&cobra.Command{
-		Use:  "post-merge SQUASH",
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			r, err := repo.Open(cmd.Context(), ".")
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			res, what, err := r.PostMerge(cmd.Context(), args[0] == "1", signerFor(cmd, r))
-			if err != nil {
-				return err
-			}
-			if res != nil {
-				printStamp(cmd, res, what)
-			}
-			return nil
-		},
-	})
-	var stagedIDs bool
-	prepare := &cobra.Command{
-		Use:  "prepare-commit-msg FILE [SOURCE [SHA]]",
-		Args: cobra.RangeArgs(1, 3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			r, err := repo.Open(ctx, ".")
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			// git's cat-file starts now and reads the index while the
-			// configuration is read.
-			if _, err := repolink.Of(r).Batch(ctx); err != nil {
-				return err
-			}
-			if err := r.PrepareCommit(ctx); err != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %v\n", err)
-			}
-			if v := strings.ToLower(r.Config(ctx)["hallmark.assistedby"]); v == "false" || v == "no" || v == "off" || v == "0" {
-				return nil
-			}
-			var answers io.Reader
-			if stagedIDs {
-				answers = cmd.InOrStdin()
-			}
-			models, err := r.StagedModelsAnswered(ctx, answers)
-			if err != nil || len(models) == 0 {
-				return err
-			}
-			msg, err := os.ReadFile(args[0])
-			if err != nil {
-				return err
-			}
-			text := string(msg)
-			for _, m := range models {
-				text = provenance.AddTrailer(text, provenance.AssistedBy(m))
-			}
-			return writeFileAtomic(args[0], []byte(text), 0o644)
-		},
-	}
-	prepare.Flags().BoolVar(&stagedIDs, "staged-ids", false, "standard input is git cat-file's answer to "+repo.StagedQueryFile)
-	cmd.AddCommand(prepare)
-	return cmd
 }
 
 // plural is "1 line", "2 lines".
