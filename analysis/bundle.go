@@ -132,7 +132,7 @@ func WriteBundle(ctx context.Context, r *repo.Repo, moduleDir string, signer sig
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return "", fmt.Errorf("analysis: %s is outside the repository %s", moduleDir, wt)
 	}
-	rec := &provenance.Record{Commit: a.Commit, Method: provenance.MethodSnapshot, Recorder: repo.Recorder}
+	rec := &provenance.Record{Commit: a.Commit, Method: provenance.MethodSnapshot, Recorder: repo.DefaultRecorder()}
 	authorIdx := func(au provenance.Author) int {
 		if i := slices.Index(rec.Authors, au); i >= 0 {
 			return i

@@ -70,7 +70,7 @@ func (r *Repo) records(ctx context.Context, rng []string, progress func(done, to
 func (r *Repo) recordFrom(c *git.Commit, files []git.FileDiff, b *git.Batch) (*provenance.Record, error) {
 	author, class := inferAuthor(c)
 	rec := &provenance.Record{Commit: c.ID, Tree: c.Tree, Parents: c.Parents, Method: provenance.MethodConventions,
-		Recorder: Recorder, Authors: []provenance.Author{author}}
+		Recorder: DefaultRecorder(), Authors: []provenance.Author{author}}
 	for _, f := range files {
 		if f.Gitlink {
 			continue
@@ -253,6 +253,7 @@ func (r *Repo) StampRange(ctx context.Context, rng []string, opts *StampOptions)
 	}
 	lines := map[string][][]byte{}
 	for _, rec := range recs {
+		rec.Recorder = recorderOr(opts.Recorder)
 		_, raw, err := b.Read(rec.Commit)
 		if err != nil {
 			return 0, err

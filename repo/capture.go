@@ -156,7 +156,7 @@ func (r *Repo) Checkpoint(ctx context.Context, opts CheckpointOptions) (*Checkpo
 }
 
 func validAuthor(a provenance.Author) error {
-	rec := provenance.Record{Commit: strings.Repeat("0", 40), Authors: []provenance.Author{a}, Recorder: Recorder}
+	rec := provenance.Record{Commit: strings.Repeat("0", 40), Authors: []provenance.Author{a}, Recorder: DefaultRecorder()}
 	if err := rec.Validate(); err != nil {
 		return fmt.Errorf("repo: author: %w", err)
 	}

@@ -134,6 +134,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 	if err != nil {
 		return nil, err
 	}
+	rec.Recorder = recorderOr(opts.Recorder)
 	trust, err := r.carryTrust(ctx, tc, opts)
 	if err != nil {
 		return nil, err

@@ -82,6 +82,7 @@ func (r *Repo) catchUp(ctx context.Context, c *git.Commit, st *store, state *pen
 		if err != nil {
 			return consumed, err
 		}
+		rec.Recorder = recorderOr(opts.Recorder)
 		if _, err := r.store(ctx, pc.ID, pc.Raw, rec, opts.Signer, "stamp"); err != nil {
 			return consumed, err
 		}

@@ -57,7 +57,7 @@ func (r *Repo) ImportedRecord(ctx context.Context, rev string, claims []provenan
 		byPath[cl.Path] = append(byPath[cl.Path], cl)
 		st.Claimed += cl.End - cl.Start + 1
 	}
-	rec := &provenance.Record{Commit: c.ID, Tree: c.Tree, Parents: c.Parents, Method: provenance.MethodImported, Recorder: Recorder}
+	rec := &provenance.Record{Commit: c.ID, Tree: c.Tree, Parents: c.Parents, Method: provenance.MethodImported, Recorder: DefaultRecorder()}
 	for _, f := range files {
 		if f.Gitlink {
 			continue

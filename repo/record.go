@@ -13,8 +13,22 @@ import (
 	"github.com/hallmark-dev/hallmark/provenance"
 )
 
-// Recorder names this program in the records it makes.
-var Recorder = provenance.Recorder{Name: "hallmark", Version: "0.1.0"}
+// Version is this library's version, as [DefaultRecorder] names it.
+const Version = "0.1.0"
+
+// DefaultRecorder names hallmark in the records it makes for a caller that
+// names no recorder of its own ([StampOptions.Recorder]).
+func DefaultRecorder() provenance.Recorder {
+	return provenance.Recorder{Name: "hallmark", Version: Version}
+}
+
+// recorderOr is rec, or the default when rec names nobody.
+func recorderOr(rec provenance.Recorder) provenance.Recorder {
+	if rec.Name == "" {
+		return DefaultRecorder()
+	}
+	return rec
+}
 
 // Repo is an open repository.
 type Repo struct {

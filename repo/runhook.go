@@ -29,6 +29,9 @@ type HookOptions struct {
 	// the record is stored unsigned, for a later `hallmark stamp` to sign:
 	// a commit is never lost to a key problem.
 	Signer func(ctx context.Context, r *Repo) (signature.Signer, error)
+	// Recorder names the program in the records the hook makes; the zero
+	// value means [DefaultRecorder].
+	Recorder provenance.Recorder
 }
 
 // ErrUnknownHook is returned by [RunHook] for a hook it has no part in.
@@ -108,7 +111,7 @@ func flag(args []string, name string) (bool, []string) {
 
 // stampOptions asks for the signer.
 func (h *hookRun) stampOptions(ctx context.Context, r *Repo) *StampOptions {
-	opts := &StampOptions{}
+	opts := &StampOptions{Recorder: h.opts.Recorder}
 	if h.opts.Signer == nil {
 		return opts
 	}

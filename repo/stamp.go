@@ -35,6 +35,9 @@ type StampOptions struct {
 	// headDiffCommand, started before the stamp: used if it is the diff of
 	// the commit stamped.
 	headDiff io.Reader
+	// Recorder names the program that makes the records (a vendor's agent
+	// or editor, and its version); the zero value means [DefaultRecorder].
+	Recorder provenance.Recorder
 }
 
 // StampResult is what a stamp stored.
@@ -100,6 +103,7 @@ func (r *Repo) Stamp(ctx context.Context, rev string, opts *StampOptions) (*Stam
 	if err != nil {
 		return nil, err
 	}
+	rec.Recorder = recorderOr(opts.Recorder)
 	if !consumed && !opts.Force {
 		done, err := r.stamped(ctx, c, opts.Signer)
 		if err != nil {
@@ -233,7 +237,7 @@ func (r *Repo) recordFor(ctx context.Context, c *git.Commit, headDiff io.Reader,
 // attribution is used and the committed lines are removed from state.
 func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileDiff, state *pendingState, st *store) (*provenance.Record, bool, error) {
 	defAuthor, defClass := inferAuthor(c)
-	rec := &provenance.Record{Commit: c.ID, Tree: c.Tree, Parents: c.Parents, Method: provenance.MethodConventions, Recorder: Recorder}
+	rec := &provenance.Record{Commit: c.ID, Tree: c.Tree, Parents: c.Parents, Method: provenance.MethodConventions, Recorder: DefaultRecorder()}
 	authorIdx := func(a provenance.Author) int {
 		for i, x := range rec.Authors {
 			if x == a {

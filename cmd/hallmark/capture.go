@@ -206,7 +206,7 @@ from its conventions: how an existing history is adopted.
 			if err != nil {
 				return err
 			}
-			opts := &repo.StampOptions{Force: force}
+			opts := &repo.StampOptions{Force: force, Recorder: recorder()}
 			if signer != nil {
 				opts.Signer = signer
 			}
@@ -359,7 +359,7 @@ Run it in CI after a squash-merge or rebase-merge made on the server:
 			if err != nil {
 				return err
 			}
-			opts := &repo.StampOptions{}
+			opts := &repo.StampOptions{Recorder: recorder()}
 			if signer != nil {
 				opts.Signer = signer
 			}
@@ -398,9 +398,10 @@ func newHook() *cobra.Command {
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return repo.RunHook(cmd.Context(), args[0], args[1:], &repo.HookOptions{
-				Stdin:  cmd.InOrStdin(),
-				Stdout: cmd.OutOrStdout(),
-				Stderr: cmd.ErrOrStderr(),
+				Stdin:    cmd.InOrStdin(),
+				Stdout:   cmd.OutOrStdout(),
+				Stderr:   cmd.ErrOrStderr(),
+				Recorder: recorder(),
 				Signer: func(ctx context.Context, r *repo.Repo) (signature.Signer, error) {
 					s, err := stampSigner(ctx, r, "")
 					if err != nil {

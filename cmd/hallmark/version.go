@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 	"github.com/spf13/cobra"
 )
@@ -21,10 +22,15 @@ func newVersion() *cobra.Command {
 	}
 }
 
+// recorder is how the records this program makes name it.
+func recorder() provenance.Recorder {
+	return provenance.Recorder{Name: "hallmark", Version: repo.Version}
+}
+
 // versionLine is what `hallmark version` and `hallmark --version` print:
 // hallmark's version and Go's, then the sigstore library it signs with.
 func versionLine() string {
-	s := fmt.Sprintf("hallmark %s (%s)", repo.Recorder.Version, runtime.Version())
+	s := fmt.Sprintf("hallmark %s (%s)", repo.Version, runtime.Version())
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			if d.Path == "github.com/sigstore/sigstore" {
