@@ -74,14 +74,14 @@ func TestPackagesAndClosures(t *testing.T) {
 	if d == nil || a == nil {
 		t.Fatalf("packages: %+v", res.Packages)
 	}
-	if d.Own.AILines != 5 || d.Own.HumanLines != 0 {
+	if d.Own.AI != 5 || d.Own.Human != 0 {
 		t.Errorf("d: %+v", d.Own)
 	}
 	// a's closure: a (6) + b (3) + c (3) + d (5, once).
-	if a.Closure.TotalLines != 17 || a.Closure.AILines != 5 || a.Own.TotalLines != 6 {
-		t.Errorf("a: own %+v closure %+v", a.Own.Tally, a.Closure.Tally)
+	if a.Closure.Total() != 17 || a.Closure.AI != 5 || a.Own.Total() != 6 {
+		t.Errorf("a: own %+v closure %+v", a.Own, a.Closure)
 	}
-	if len(res.Modules) != 1 || res.Modules[0].Source != SourceRepository || res.Modules[0].TotalLines != 17 {
+	if len(res.Modules) != 1 || res.Modules[0].Source != SourceRepository || res.Modules[0].Lines.Total() != 17 {
 		t.Errorf("modules: %+v", res.Modules[0])
 	}
 	// An uncommitted change shows as such.
@@ -91,8 +91,8 @@ func TestPackagesAndClosures(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]int{}
-	for _, e := range res.Packages[0].Own.Evidence {
-		got[e.Evidence] = e.Lines
+	for _, e := range res.Packages[0].Evidence {
+		got[e.Key] = e.Lines.Total()
 	}
 	if got[EvidenceUncommitted] != 1 || got["unsigned"] != 4 {
 		t.Errorf("evidence with an uncommitted line: %v", got)
@@ -172,10 +172,10 @@ func TestDependencyBundles(t *testing.T) {
 	for _, m := range res.Modules {
 		mods[m.Path] = m
 	}
-	if m := mods["example.com/dep"]; m == nil || m.Source != SourceBundle || m.AILines != 5 || m.HumanLines != 3 {
+	if m := mods["example.com/dep"]; m == nil || m.Source != SourceBundle || m.Lines.AI != 5 || m.Lines.Human != 3 {
 		t.Errorf("dep: %+v", m)
 	}
-	if m := mods["example.com/plain"]; m == nil || m.Source != SourceUnknown || m.UnknownLines != 3 {
+	if m := mods["example.com/plain"]; m == nil || m.Source != SourceUnknown || m.Lines.Unknown != 3 {
 		t.Errorf("plain: %+v", m)
 	}
 	// Tampering with the dependency in the module cache fails loudly.

@@ -9,27 +9,94 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/internal/diff"
+	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
-	"golang.org/x/tools/go/packages"
 )
-
-// lineAttr is one line's class and evidence.
-type lineAttr struct {
-	class    provenance.Class
-	evidence string
-}
 
 // Evidence of lines beyond the attribution engine's.
 const (
 	EvidenceUncommitted = string(attribution.Uncommitted) // changed in the work tree since HEAD
 	EvidenceBundle      = "bundle"                        // from a dependency's verified bundle
-	EvidenceUnknown     = "unknown"                       // a dependency without a bundle
+	EvidenceUnknown     = "unknown"                       // a dependency without a bundle, or a file outside any repository
 )
+
+// Line is what a [Source] says of one line of a file.
+type Line struct {
+	Class provenance.Class
+	// Evidence is an [attribution.Evidence] ("signed", "unsigned",
+	// "inferred", ...) or one of EvidenceUncommitted, EvidenceBundle and
+	// EvidenceUnknown.
+	Evidence string
+}
+
+// Signed reports whether a signature vouches for the line: a record that
+// verified under a trusted key, or a dependency's verified bundle.
+func (l Line) Signed() bool {
+	return l.Evidence == string(attribution.Signed) || l.Evidence == EvidenceBundle
+}
+
+// ModuleRef names the module a file belongs to.
+type ModuleRef struct {
+	Path string // the module path
+	Dir  string // the module's root directory
+	// Main is set for a main (or workspace) module, attributed from its
+	// git repository; a dependency is attributed from its bundle.
+	Main bool
+}
+
+// SourceOptions configures a [Source]. A nil value trusts no key.
+type SourceOptions struct {
+	// Keyring verifies records ("signed" evidence) in the main modules.
+	Keyring *attest.Keyring
+	// BundleKeys returns the keys trusted to sign bundles of a module path;
+	// nil trusts none, so every bundle is an error ([ErrBundle]).
+	BundleKeys func(modulePath string) *attest.Keyring
+	// NoCache recomputes the main modules' attribution instead of using
+	// the engine's cache.
+	NoCache bool
+}
+
+// PolicyBundleKeys is [SourceOptions.BundleKeys] for a policy and its
+// keyring: a module's bundles may be signed by the keys the policy's
+// bundles rules name for its path. With a nil policy (keys given one by
+// one, as `--key` does), every key of ring is trusted for every module.
+func PolicyBundleKeys(pol *policy.Policy, ring *attest.Keyring) func(modulePath string) *attest.Keyring {
+	return func(mod string) *attest.Keyring {
+		if pol == nil {
+			return ring
+		}
+		return ring.Subset(pol.BundleKeys(mod)...)
+	}
+}
+
+// Source attributes the lines of files on disk, one way for [Load] and for
+// the vet analyzer (package analysis/passes/aishare), so that the two agree
+// on every module:
+//
+//   - a main module's file through the engine of package attribution at
+//     HEAD of the module's git repository; lines that differ from HEAD are
+//     unknown, with evidence EvidenceUncommitted; a main module outside any
+//     git repository is unknown (EvidenceUnknown);
+//   - a dependency's file through the signed bundle the module ships
+//     ([BundlePath]), verified once per module against
+//     [SourceOptions.BundleKeys] and the bytes on disk ([VerifyBundle]): a
+//     bundle that does not verify is an error wrapping [ErrBundle], never a
+//     silent "unknown"; a dependency without a bundle is unknown.
+//
+// A Source is safe for concurrent use; Close releases its repositories.
+type Source struct {
+	opts SourceOptions
+
+	mu      sync.Mutex
+	repos   map[string]*repoSource // by module directory; nil: not in a repository
+	bundles map[string]*bundleSource
+}
 
 type repoSource struct {
 	r  *repo.Repo
@@ -37,58 +104,78 @@ type repoSource struct {
 	wt string
 }
 
+// bundleSource is a module's verified bundle; rec nil: the module has none.
 type bundleSource struct {
 	rec   *provenance.Record
 	files map[string]*provenance.File
+	err   error // the verification's failure, kept so that it is reported every time
 }
 
-type attributor struct {
-	ctx     context.Context
-	o       *Options
-	repos   map[string]*repoSource   // by module directory
-	bundles map[string]*bundleSource // by module directory; nil entry: no bundle
-}
-
-func newAttributor(ctx context.Context, o *Options) *attributor {
-	return &attributor{ctx: ctx, o: o, repos: map[string]*repoSource{}, bundles: map[string]*bundleSource{}}
-}
-
-func (a *attributor) close() {
-	for _, s := range a.repos {
-		if s != nil {
-			s.r.Close()
-		}
+// NewSource returns a Source. A nil options value trusts no key.
+func NewSource(o *SourceOptions) *Source {
+	s := &Source{repos: map[string]*repoSource{}, bundles: map[string]*bundleSource{}}
+	if o != nil {
+		s.opts = *o
 	}
+	return s
 }
 
-// moduleSource says where a module's lines come from.
-func (a *attributor) moduleSource(m *packages.Module) string {
+// Close releases the repositories the Source opened.
+func (s *Source) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for dir, rs := range s.repos {
+		if rs != nil {
+			rs.r.Close()
+		}
+		delete(s.repos, dir)
+	}
+	return nil
+}
+
+// ModuleSource says where a module's lines come from: SourceRepository,
+// SourceBundle or SourceUnknown.
+func (s *Source) ModuleSource(ctx context.Context, m ModuleRef) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if m.Main {
-		if s, _ := a.repoFor(m.Dir); s != nil {
-			return SourceRepository
+		rs, err := s.repoFor(ctx, m.Dir)
+		if err != nil || rs == nil {
+			return SourceUnknown, err
 		}
-		return SourceUnknown
+		return SourceRepository, nil
 	}
-	if b, _ := a.bundleFor(m); b != nil {
-		return SourceBundle
+	b, err := s.bundleFor(m)
+	if err != nil || b.rec == nil {
+		return SourceUnknown, err
 	}
-	return SourceUnknown
+	return SourceBundle, nil
 }
 
-func (a *attributor) repoFor(dir string) (*repoSource, error) {
-	if s, ok := a.repos[dir]; ok {
-		return s, nil
+// Lines attributes every line of one file of module m; a binary file has
+// none.
+func (s *Source) Lines(ctx context.Context, m ModuleRef, filename string) ([]Line, error) {
+	lines, _, err := s.file(ctx, m, filename)
+	return lines, err
+}
+
+func (s *Source) repoFor(ctx context.Context, dir string) (*repoSource, error) {
+	if rs, ok := s.repos[dir]; ok {
+		return rs, nil
 	}
-	r, err := repo.Open(a.ctx, dir)
+	// The repository outlives this call: its git processes must not end
+	// with the context of the call that happened to open it.
+	ctx = context.WithoutCancel(ctx)
+	r, err := repo.Open(ctx, dir)
 	if err != nil {
-		a.repos[dir] = nil
+		s.repos[dir] = nil
 		return nil, nil // not in a git repository: nothing to attribute with
 	}
-	an, err := attribution.Analyze(a.ctx, r, &attribution.Options{Keyring: a.o.Keyring, NoCache: a.o.NoCache})
+	an, err := attribution.Analyze(ctx, r, &attribution.Options{Keyring: s.opts.Keyring, NoCache: s.opts.NoCache})
 	if err != nil {
 		r.Close()
 		if errors.Is(err, repo.ErrNoCommits) {
-			a.repos[dir] = nil
+			s.repos[dir] = nil
 			return nil, nil
 		}
 		return nil, err
@@ -97,84 +184,88 @@ func (a *attributor) repoFor(dir string) (*repoSource, error) {
 	if real, err := filepath.EvalSymlinks(wt); err == nil {
 		wt = real
 	}
-	s := &repoSource{r: r, a: an, wt: wt}
-	a.repos[dir] = s
-	return s, nil
+	rs := &repoSource{r: r, a: an, wt: wt}
+	s.repos[dir] = rs
+	return rs, nil
 }
 
-func (a *attributor) bundleFor(m *packages.Module) (*bundleSource, error) {
-	if b, ok := a.bundles[m.Dir]; ok {
+func (s *Source) bundleFor(m ModuleRef) (*bundleSource, error) {
+	if b, ok := s.bundles[m.Dir]; ok {
+		return b, b.err
+	}
+	b := &bundleSource{}
+	s.bundles[m.Dir] = b
+	if _, err := os.Stat(filepath.Join(m.Dir, filepath.FromSlash(BundlePath))); errors.Is(err, fs.ErrNotExist) {
 		return b, nil
 	}
-	if _, err := os.Stat(filepath.Join(m.Dir, filepath.FromSlash(BundlePath))); errors.Is(err, fs.ErrNotExist) {
-		a.bundles[m.Dir] = nil
-		return nil, nil
-	}
 	var ring *attest.Keyring
-	if a.o.BundleKeys != nil {
-		ring = a.o.BundleKeys(m.Path)
+	if s.opts.BundleKeys != nil {
+		ring = s.opts.BundleKeys(m.Path)
 	}
 	rec, _, err := VerifyBundle(m.Dir, m.Path, ring)
 	if err != nil {
-		return nil, err
+		b.err = err
+		return b, err
 	}
-	b := &bundleSource{rec: rec, files: map[string]*provenance.File{}}
+	b.rec, b.files = rec, map[string]*provenance.File{}
 	for i := range rec.Files {
 		b.files[rec.Files[i].Path] = &rec.Files[i]
 	}
-	a.bundles[m.Dir] = b
 	return b, nil
 }
 
-// file attributes every line of one file of a module.
-func (a *attributor) file(m *packages.Module, path string) ([]lineAttr, string, error) {
+// file attributes every line of one file of a module, and says where the
+// lines came from.
+func (s *Source) file(ctx context.Context, m ModuleRef, path string) ([]Line, string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("analysis: %w", err)
 	}
 	if bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
 		return nil, "", nil // binary: no lines
 	}
 	work := diff.Lines(data)
-	unknown := func(ev string) []lineAttr {
-		out := make([]lineAttr, len(work))
+	fill := func(ev string) []Line {
+		out := make([]Line, len(work))
 		for i := range out {
-			out[i] = lineAttr{provenance.Unknown, ev}
+			out[i] = Line{provenance.Unknown, ev}
 		}
 		return out
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if m.Main {
-		s, err := a.repoFor(m.Dir)
+		rs, err := s.repoFor(ctx, m.Dir)
 		if err != nil {
 			return nil, "", err
 		}
-		if s == nil {
-			return unknown(EvidenceUnknown), SourceUnknown, nil
+		if rs == nil {
+			return fill(EvidenceUnknown), SourceUnknown, nil
 		}
 		real := path
 		if r, err := filepath.EvalSymlinks(path); err == nil {
 			real = r
 		}
-		rel, err := filepath.Rel(s.wt, real)
+		rel, err := filepath.Rel(rs.wt, real)
 		if err != nil || strings.HasPrefix(rel, "..") {
-			return unknown(EvidenceUnknown), SourceRepository, nil
+			return fill(EvidenceUnknown), SourceRepository, nil
 		}
-		lines, err := s.a.WorkingLines(filepath.ToSlash(rel), data)
+		lines, err := rs.a.WorkingLines(filepath.ToSlash(rel), data)
 		if err != nil {
 			return nil, "", err
 		}
-		out := make([]lineAttr, len(lines))
+		out := make([]Line, len(lines))
 		for i, l := range lines {
-			out[i] = lineAttr{l.Class, string(l.Evidence)}
+			out[i] = Line{l.Class, string(l.Evidence)}
 		}
 		return out, SourceRepository, nil
 	}
-	b, err := a.bundleFor(m)
+	b, err := s.bundleFor(m)
 	if err != nil {
 		return nil, "", err
 	}
-	if b == nil {
-		return unknown(EvidenceUnknown), SourceUnknown, nil
+	if b.rec == nil {
+		return fill(EvidenceUnknown), SourceUnknown, nil
 	}
 	rel, err := filepath.Rel(m.Dir, path)
 	if err != nil {
@@ -184,13 +275,10 @@ func (a *attributor) file(m *packages.Module, path string) ([]lineAttr, string, 
 	if f == nil {
 		return nil, "", fmt.Errorf("%w: %s: %s is not in the bundle", ErrBundle, m.Path, rel)
 	}
-	out := make([]lineAttr, len(work))
-	for i := range out {
-		out[i] = lineAttr{provenance.Unknown, EvidenceBundle}
-	}
-	for _, s := range f.Spans {
-		for n := s.Start; n <= s.End && n <= len(out); n++ {
-			out[n-1].class = s.Class
+	out := fill(EvidenceBundle)
+	for _, sp := range f.Spans {
+		for n := sp.Start; n <= sp.End && n <= len(out); n++ {
+			out[n-1].Class = sp.Class
 		}
 	}
 	return out, SourceBundle, nil

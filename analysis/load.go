@@ -12,7 +12,6 @@ import (
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/provenance"
-	"github.com/hallmark-dev/hallmark/repo"
 	"golang.org/x/mod/modfile"
 	"golang.org/x/tools/go/packages"
 )
@@ -35,6 +34,9 @@ type Options struct {
 	// NoCache recomputes the main modules' attribution instead of using
 	// the engine's cache.
 	NoCache bool
+	// Source, when set, attributes the files instead of one made from
+	// Keyring, BundleKeys and NoCache (which are then ignored).
+	Source *Source
 }
 
 // The sources of a module's attribution.
@@ -44,44 +46,42 @@ const (
 	SourceUnknown    = "unknown"    // a dependency without a bundle
 )
 
-// Tally counts lines by class, and by evidence.
-type Tally struct {
-	repo.Tally
-	Evidence []EvidenceCount `json:"by_evidence,omitempty"`
-}
-
-// EvidenceCount is the lines of one kind of evidence.
-type EvidenceCount struct {
-	Evidence string `json:"evidence"`
-	Lines    int    `json:"lines"`
-}
-
-// Package is one package's attribution.
+// Package is one package's attribution. Evidence rows are keyed by the
+// evidence of [attribution.Line] or one of EvidenceUncommitted,
+// EvidenceBundle and EvidenceUnknown.
 type Package struct {
-	Path    string   `json:"path"`
-	Module  string   `json:"module"`
-	Files   []string `json:"files"`
-	Own     Tally    `json:"own"`
-	Closure Tally    `json:"closure"` // the package and all it imports, each once
-	Imports []string `json:"imports,omitempty"`
+	Path   string   `json:"path"`
+	Module string   `json:"module"`
+	Files  []string `json:"files"`
+	// Own are the lines of the package's own files; Evidence breaks them
+	// down by evidence.
+	Own      provenance.Count `json:"own"`
+	Evidence []provenance.Row `json:"by_evidence"`
+	// Closure are the lines of the package and all it imports, each
+	// package once.
+	Closure         provenance.Count `json:"closure"`
+	ClosureEvidence []provenance.Row `json:"closure_by_evidence"`
+	Imports         []string         `json:"imports,omitempty"`
 }
 
 // Module is one module's attribution.
 type Module struct {
-	Path     string `json:"path"`
-	Version  string `json:"version,omitempty"`
-	Main     bool   `json:"main"`
-	Dir      string `json:"dir"`
-	Source   string `json:"source"`
-	Packages int    `json:"packages"`
-	Tally
+	Path     string           `json:"path"`
+	Version  string           `json:"version,omitempty"`
+	Main     bool             `json:"main"`
+	Dir      string           `json:"dir"`
+	Source   string           `json:"source"`
+	Packages int              `json:"packages"`
+	Lines    provenance.Count `json:"lines"` // its packages' files, each once
+	Evidence []provenance.Row `json:"by_evidence"`
 }
 
 // Result is what Load found.
 type Result struct {
-	Packages []*Package `json:"packages"`
-	Modules  []*Module  `json:"modules"`
-	Total    Tally      `json:"total"` // every file counted, once
+	Packages []*Package       `json:"packages"`
+	Modules  []*Module        `json:"modules"`
+	Lines    provenance.Count `json:"lines"` // every file counted, once
+	Evidence []provenance.Row `json:"by_evidence"`
 }
 
 // loadMode is all the attribution needs: names, files, modules and the
@@ -126,8 +126,11 @@ func Load(ctx context.Context, o *Options) (*Result, error) {
 	if len(pkgs) == 0 {
 		return nil, ErrNoPackages
 	}
-	a := newAttributor(ctx, o)
-	defer a.close()
+	a := o.Source
+	if a == nil {
+		a = NewSource(&SourceOptions{Keyring: o.Keyring, BundleKeys: o.BundleKeys, NoCache: o.NoCache})
+		defer a.Close()
+	}
 	// Every package reached: the roots, and with Deps their imports.
 	all := map[string]*packages.Package{}
 	roots := map[string]bool{}
@@ -140,15 +143,11 @@ func Load(ctx context.Context, o *Options) (*Result, error) {
 		}
 	})
 	res := &Result{}
-	own := map[string]provenance.Count{}
-	ownEv := map[string]map[string]int{}
+	own := map[string]provenance.Breakdown{} // each package's own lines by evidence
 	fileCounted := map[string]bool{}
-	var totalCount provenance.Count
-	totalEv := map[string]int{}
+	total := provenance.Breakdown{}
 	modules := map[string]*Module{}
-	modFiles := map[string]map[string]bool{}
-	modCount := map[string]*provenance.Count{}
-	modEv := map[string]map[string]int{}
+	modEv := map[string]provenance.Breakdown{}
 	paths := make([]string, 0, len(all))
 	for p := range all {
 		paths = append(paths, p)
@@ -156,19 +155,14 @@ func Load(ctx context.Context, o *Options) (*Result, error) {
 	slices.Sort(paths)
 	for _, path := range paths {
 		p := all[path]
-		if p.Module == nil && !isStd(p) {
-			continue
-		}
-		if isStd(p) {
+		if p.Module == nil || isStd(p) {
 			continue // the standard library is Go's own; hallmark does not attribute it
 		}
 		m := modules[p.Module.Path]
 		if m == nil {
 			m = &Module{Path: p.Module.Path, Version: p.Module.Version, Main: p.Module.Main, Dir: p.Module.Dir}
 			modules[m.Path] = m
-			modFiles[m.Path] = map[string]bool{}
-			modCount[m.Path] = &provenance.Count{}
-			modEv[m.Path] = map[string]int{}
+			modEv[m.Path] = provenance.Breakdown{}
 		}
 		m.Packages++
 		files := slices.Clone(p.GoFiles)
@@ -179,10 +173,10 @@ func Load(ctx context.Context, o *Options) (*Result, error) {
 		slices.Sort(files)
 		files = slices.Compact(files)
 		pk := &Package{Path: p.PkgPath, Module: m.Path}
-		var c provenance.Count
-		ev := map[string]int{}
+		ev := provenance.Breakdown{}
 		for _, f := range files {
-			lines, source, err := a.file(p.Module, f)
+			ref := ModuleRef{Path: p.Module.Path, Dir: p.Module.Dir, Main: p.Module.Main}
+			lines, source, err := a.file(ctx, ref, f)
 			if err != nil {
 				return nil, err
 			}
@@ -195,24 +189,21 @@ func Load(ctx context.Context, o *Options) (*Result, error) {
 			}
 			pk.Files = append(pk.Files, rel)
 			for _, l := range lines {
-				c.Add(l.class, 1)
-				ev[l.evidence]++
+				ev.Add(l.Evidence, l.Class, 1)
 				if !fileCounted[f] {
-					totalCount.Add(l.class, 1)
-					totalEv[l.evidence]++
-					modCount[m.Path].Add(l.class, 1)
-					modEv[m.Path][l.evidence]++
+					total.Add(l.Evidence, l.Class, 1)
+					modEv[m.Path].Add(l.Evidence, l.Class, 1)
 				}
 			}
 			fileCounted[f] = true
-			modFiles[m.Path][f] = true
 		}
 		if m.Source == "" {
-			m.Source = a.moduleSource(p.Module)
+			if m.Source, err = a.ModuleSource(ctx, ModuleRef{Path: p.Module.Path, Dir: p.Module.Dir, Main: p.Module.Main}); err != nil {
+				return nil, err
+			}
 		}
-		own[path] = c
-		ownEv[path] = ev
-		pk.Own = tallyOf(c, ev)
+		own[path] = ev
+		pk.Own, pk.Evidence = ev.Sum(), ev.Rows()
 		for imp := range p.Imports {
 			if q := p.Imports[imp]; !isStd(q) && (o.Deps || roots[q.PkgPath]) {
 				pk.Imports = append(pk.Imports, q.PkgPath)
@@ -228,21 +219,15 @@ func Load(ctx context.Context, o *Options) (*Result, error) {
 	}
 	for _, pk := range res.Packages {
 		seen := map[string]bool{}
-		var c provenance.Count
-		ev := map[string]int{}
+		ev := provenance.Breakdown{}
 		var walk func(string)
 		walk = func(path string) {
 			if seen[path] {
 				return
 			}
 			seen[path] = true
-			oc := own[path]
-			c.AI += oc.AI
-			c.Mixed += oc.Mixed
-			c.Human += oc.Human
-			c.Unknown += oc.Unknown
-			for k, v := range ownEv[path] {
-				ev[k] += v
+			for k, c := range own[path] {
+				ev.Merge(k, c)
 			}
 			if q := byPath[path]; q != nil {
 				for _, imp := range q.Imports {
@@ -251,10 +236,10 @@ func Load(ctx context.Context, o *Options) (*Result, error) {
 			}
 		}
 		walk(pk.Path)
-		pk.Closure = tallyOf(c, ev)
+		pk.Closure, pk.ClosureEvidence = ev.Sum(), ev.Rows()
 	}
 	for _, m := range modules {
-		m.Tally = tallyOf(*modCount[m.Path], modEv[m.Path])
+		m.Lines, m.Evidence = modEv[m.Path].Sum(), modEv[m.Path].Rows()
 		res.Modules = append(res.Modules, m)
 	}
 	slices.SortFunc(res.Modules, func(x, y *Module) int {
@@ -266,21 +251,12 @@ func Load(ctx context.Context, o *Options) (*Result, error) {
 		}
 		return cmp.Compare(x.Path, y.Path)
 	})
-	res.Total = tallyOf(totalCount, totalEv)
+	res.Lines, res.Evidence = total.Sum(), total.Rows()
 	return res, nil
 }
 
 func isStd(p *packages.Package) bool {
 	return p.Module == nil && !strings.Contains(strings.Split(p.PkgPath, "/")[0], ".")
-}
-
-func tallyOf(c provenance.Count, ev map[string]int) Tally {
-	t := Tally{Tally: repo.NewTally(c)}
-	for k, v := range ev {
-		t.Evidence = append(t.Evidence, EvidenceCount{Evidence: k, Lines: v})
-	}
-	slices.SortFunc(t.Evidence, func(a, b EvidenceCount) int { return cmp.Compare(a.Evidence, b.Evidence) })
-	return t
 }
 
 // workspacePatterns expands "./..." at the root of a go.work workspace to

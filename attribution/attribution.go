@@ -78,7 +78,8 @@ type TagShare struct {
 	Tag    string    `json:"tag"`
 	Commit string    `json:"commit"`
 	Time   time.Time `json:"time"`
-	repo.Tally
+	// Lines are the tree's lines at the tag, by class.
+	Lines provenance.Count `json:"lines"`
 }
 
 // Line is the attribution of one line.
@@ -171,7 +172,7 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 					when = time.Unix(a.blame.Commits[ci].Time, 0).UTC()
 				}
 				for _, t := range tagOf[commit] {
-					a.Tags = append(a.Tags, TagShare{Tag: t, Commit: commit, Time: when, Tally: repo.NewTally(tally)})
+					a.Tags = append(a.Tags, TagShare{Tag: t, Commit: commit, Time: when, Lines: tally})
 				}
 			}
 		}

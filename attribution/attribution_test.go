@@ -92,8 +92,8 @@ func TestEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.TotalLines != 8 || rep.AILines != 5 || rep.MixedLines != 1 || rep.HumanLines != 2 || rep.BinaryFilesSkipped != 1 || rep.Files != 5 {
-		t.Errorf("report: %+v, %d files, %d binary", rep.Tally, rep.Files, rep.BinaryFilesSkipped)
+	if rep.Lines.Total() != 8 || rep.Lines.AI != 5 || rep.Lines.Mixed != 1 || rep.Lines.Human != 2 || rep.BinaryFilesSkipped != 1 || rep.Files != 5 {
+		t.Errorf("report: %+v, %d files, %d binary", rep.Lines, rep.Files, rep.BinaryFilesSkipped)
 	}
 	keys := []string{}
 	for _, r := range rep.Breakdown {
@@ -105,8 +105,8 @@ func TestEvidence(t *testing.T) {
 	// --since and pathspecs.
 	a3, _ := Analyze(ctx, rp, &Options{Since: "HEAD~2", Paths: []string{"inferred.go", "signed.go"}})
 	rep3, _ := a3.Report(ctx, "file")
-	if rep3.TotalLines != 2 || len(rep3.Breakdown) != 1 || rep3.Breakdown[0].Key != "inferred.go" {
-		t.Errorf("since HEAD~2 limited to two files: %+v %+v", rep3.Tally, rep3.Breakdown)
+	if rep3.Lines.Total() != 2 || len(rep3.Breakdown) != 1 || rep3.Breakdown[0].Key != "inferred.go" {
+		t.Errorf("since HEAD~2 limited to two files: %+v %+v", rep3.Lines, rep3.Breakdown)
 	}
 	_ = g
 }
@@ -134,13 +134,13 @@ func TestBareRepositoryAndCache(t *testing.T) {
 		t.Error("first analysis came from a cache")
 	}
 	rep, _ := a.Report(ctx, "")
-	if rep.TotalLines != 8 {
-		t.Errorf("bare: %+v", rep.Tally)
+	if rep.Lines.Total() != 8 {
+		t.Errorf("bare: %+v", rep.Lines)
 	}
 	b, _ := Analyze(ctx, rp, &Options{Rev: "HEAD~1"})
 	rep2, _ := b.Report(ctx, "")
-	if !b.FromCache || rep2.Tally != rep.Tally {
-		t.Errorf("second analysis: from cache %v, %+v", b.FromCache, rep2.Tally)
+	if !b.FromCache || rep2.Lines != rep.Lines {
+		t.Errorf("second analysis: from cache %v, %+v", b.FromCache, rep2.Lines)
 	}
 	// A corrupt cache is recomputed, not trusted.
 	matches, _ := filepath.Glob(filepath.Join(bare, "hallmark", "cache", "*", "*.gob"))
@@ -177,7 +177,7 @@ func TestPeriodsCountMergesWhenTheyLand(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, r := range rows {
-		got[r.Key] = strconv.Itoa(r.TotalLines) + "/" + strconv.Itoa(r.AILines)
+		got[r.Key] = strconv.Itoa(r.Lines.Total()) + "/" + strconv.Itoa(r.Lines.AI)
 	}
 	// The side commit was made in 2023 but landed with the merge in 2024-Q3.
 	want := map[string]string{"2023-Q4": "1/0", "2024-Q3": "2/2"}

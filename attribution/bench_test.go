@@ -78,7 +78,7 @@ func BenchmarkReport(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				lines = rep.TotalLines
+				lines = rep.Lines.Total()
 			}
 			b.ReportMetric(float64(lines), "lines")
 		})

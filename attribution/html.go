@@ -6,14 +6,16 @@ import (
 	"io"
 	"math"
 	"strings"
+
+	"github.com/hallmark-dev/hallmark/provenance"
 )
 
 // HTMLData is what the HTML report shows.
 type HTMLData struct {
 	Report  *Report
-	ByDir   []Row
-	ByModel []Row
-	Periods []Row // quarters
+	ByDir   []provenance.Row
+	ByModel []provenance.Row
+	Periods []provenance.Row // quarters
 	Title   string
 	// DirTitle and ModelTitle rename the two breakdowns (a package report
 	// shows packages and modules there, and no tags or quarters).
@@ -51,12 +53,12 @@ svg text{font:12px system-ui,sans-serif;fill:#333}.muted{color:#778;font-size:13
 <header><h1>{{.Title}}</h1><p>{{.Report.Rev}} ({{short .Report.Commit}}){{if .Report.Since}}, lines added since {{short .Report.Since}}{{end}}</p></header>
 <main>
 <section class="card" style="grid-column:1/-1"><h2>Who wrote the code</h2><div class="kpis">
-<div class="kpi"><b>{{pct .Report.AIShare}}</b><span>written by models (ai + mixed)</span></div>
-<div class="kpi"><b>{{.Report.TotalLines}}</b><span>lines in {{.Report.Files}} files</span></div>
-<div class="kpi"><b>{{.Report.AILines}}</b><span>ai</span></div>
-<div class="kpi"><b>{{.Report.MixedLines}}</b><span>mixed</span></div>
-<div class="kpi"><b>{{.Report.HumanLines}}</b><span>human</span></div>
-<div class="kpi"><b>{{.Report.UnknownLines}}</b><span>unknown</span></div>
+<div class="kpi"><b>{{pct .Report.Lines.AIShare}}</b><span>written by models (ai + mixed)</span></div>
+<div class="kpi"><b>{{.Report.Lines.Total}}</b><span>lines in {{.Report.Files}} files</span></div>
+<div class="kpi"><b>{{.Report.Lines.AI}}</b><span>ai</span></div>
+<div class="kpi"><b>{{.Report.Lines.Mixed}}</b><span>mixed</span></div>
+<div class="kpi"><b>{{.Report.Lines.Human}}</b><span>human</span></div>
+<div class="kpi"><b>{{.Report.Lines.Unknown}}</b><span>unknown</span></div>
 </div>{{if .Report.BinaryFilesSkipped}}<p class="muted">{{.Report.BinaryFilesSkipped}} binary files are not counted as lines.</p>{{end}}
 <p class="legend"><span><i class="sw" style="background:#d9534f"></i>ai</span><span><i class="sw" style="background:#f0ad4e"></i>mixed</span><span><i class="sw" style="background:#5b8def"></i>human</span><span><i class="sw" style="background:#aab"></i>unknown</span></p></section>
 {{if not .DirTitle}}<section class="card" style="grid-column:1/-1"><h2>AI share at each release tag</h2>{{tagChart .Report.Tags}}</section>{{end}}
@@ -75,14 +77,14 @@ var classColors = []struct {
 func esc(s string) string { return template.HTMLEscapeString(s) }
 
 // barChart draws stacked horizontal bars, one row a key.
-func barChart(rows []Row, limit int) template.HTML {
+func barChart(rows []provenance.Row, limit int) template.HTML {
 	if len(rows) == 0 {
 		return `<p class="muted">No lines.</p>`
 	}
 	rows = rows[:min(limit, len(rows))]
 	maxN := 1
 	for _, r := range rows {
-		maxN = max(maxN, r.TotalLines)
+		maxN = max(maxN, r.Lines.Total())
 	}
 	const labelW, barW, rowH = 200, 260, 26
 	var b strings.Builder
@@ -96,14 +98,14 @@ func barChart(rows []Row, limit int) template.HTML {
 		fmt.Fprintf(&b, `<text x="0" y="%d">%s</text>`, y+15, esc(label))
 		x := float64(labelW)
 		for _, cc := range classColors {
-			n := map[string]int{"ai": r.AILines, "mixed": r.MixedLines, "human": r.HumanLines, "unknown": r.UnknownLines}[cc.name]
+			n := map[string]int{"ai": r.Lines.AI, "mixed": r.Lines.Mixed, "human": r.Lines.Human, "unknown": r.Lines.Unknown}[cc.name]
 			w := float64(barW) * float64(n) / float64(maxN)
 			if w > 0 {
 				fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="18" fill="%s"><title>%s: %d %s lines</title></rect>`, x, y+2, w, cc.color, esc(r.Key), n, cc.name)
 			}
 			x += w
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d">%d · %.0f%%</text>`, x+6, y+15, r.TotalLines, 100*r.AIShare)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d">%d · %.0f%%</text>`, x+6, y+15, r.Lines.Total(), 100*r.Lines.AIShare())
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -125,9 +127,9 @@ func tagChart(tags []TagShare) template.HTML {
 	var pts []string
 	for i, t := range tags {
 		x := float64(pad+10) + float64(i)*step
-		y := pad + (1-t.AIShare)*float64(h-pad)
+		y := pad + (1-t.Lines.AIShare())*float64(h-pad)
 		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="#d9534f"><title>%s (%s): %.1f%% of %d lines</title></circle>`, x, y, esc(t.Tag), t.Time.Format("2006-01-02"), 100*t.AIShare, t.TotalLines)
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="#d9534f"><title>%s (%s): %.1f%% of %d lines</title></circle>`, x, y, esc(t.Tag), t.Time.Format("2006-01-02"), 100*t.Lines.AIShare(), t.Lines.Total())
 		if len(tags) <= 24 || i%((len(tags)+23)/24) == 0 {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`, x, h+20, esc(t.Tag))
 		}
@@ -138,13 +140,13 @@ func tagChart(tags []TagShare) template.HTML {
 }
 
 // periodChart draws lines added per period as stacked columns.
-func periodChart(rows []Row) template.HTML {
+func periodChart(rows []provenance.Row) template.HTML {
 	if len(rows) == 0 {
 		return `<p class="muted">No commits.</p>`
 	}
 	maxN := 1
 	for _, r := range rows {
-		maxN = max(maxN, r.TotalLines)
+		maxN = max(maxN, r.Lines.Total())
 	}
 	const h = 200
 	colW := math.Max(14, math.Min(60, 420/float64(len(rows))))
@@ -154,14 +156,14 @@ func periodChart(rows []Row) template.HTML {
 		x := 10 + float64(i)*colW
 		y := float64(h)
 		for _, cc := range classColors {
-			n := map[string]int{"ai": r.AILines, "mixed": r.MixedLines, "human": r.HumanLines, "unknown": r.UnknownLines}[cc.name]
+			n := map[string]int{"ai": r.Lines.AI, "mixed": r.Lines.Mixed, "human": r.Lines.Human, "unknown": r.Lines.Unknown}[cc.name]
 			ch := float64(h-20) * float64(n) / float64(maxN)
 			if ch > 0 {
 				y -= ch
 				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %d %s lines</title></rect>`, x, y, colW-3, ch, cc.color, esc(r.Key), n, cc.name)
 			}
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%.0f%%</text>`, x+colW/2, y-4, 100*r.AIShare)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%.0f%%</text>`, x+colW/2, y-4, 100*r.Lines.AIShare())
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="end" transform="rotate(-45 %.1f %d)">%s</text>`, x+colW/2, h+14, x+colW/2, h+14, esc(r.Key))
 	}
 	b.WriteString(`</svg>`)

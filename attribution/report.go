@@ -19,26 +19,21 @@ import (
 // The breakdowns of a report.
 var Breakdowns = []string{"file", "dir", "author", "model", "evidence", "class", "month", "quarter"}
 
-// Row is one line of a breakdown.
-type Row struct {
-	Key string `json:"key"`
-	repo.Tally
-}
-
 // Report is the attribution of a tree, added up.
 type Report struct {
 	Rev    string `json:"rev"`
 	Commit string `json:"commit"`
 	Since  string `json:"since,omitempty"`
-	repo.Tally
-	BinaryFilesSkipped int `json:"binary_files_skipped"`
-	Files              int `json:"files"` // text and binary files
+	// Lines are the tree's lines, by class.
+	Lines              provenance.Count `json:"lines"`
+	BinaryFilesSkipped int              `json:"binary_files_skipped"`
+	Files              int              `json:"files"` // text and binary files
 
-	Evidence  []Row      `json:"by_evidence"`
-	By        string     `json:"by,omitempty"`
-	Breakdown []Row      `json:"breakdown,omitempty"`
-	Tags      []TagShare `json:"tags,omitempty"`
-	FromCache bool       `json:"from_cache"`
+	Evidence  []provenance.Row `json:"by_evidence"`
+	By        string           `json:"by,omitempty"`
+	Breakdown []provenance.Row `json:"breakdown,omitempty"`
+	Tags      []TagShare       `json:"tags,omitempty"`
+	FromCache bool             `json:"from_cache"`
 	// HistoryIncomplete is set in a shallow clone: lines its oldest
 	// commits seem to add are counted, but who wrote them is not known.
 	HistoryIncomplete bool `json:"history_incomplete"`
@@ -52,17 +47,7 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 		return nil, fmt.Errorf("attribution: unknown breakdown %q (want one of %v)", by, Breakdowns)
 	}
 	rep := &Report{Rev: a.Rev, Commit: a.Commit, Since: a.Since, BinaryFilesSkipped: len(a.Binary), By: by, Tags: a.Tags, FromCache: a.FromCache, HistoryIncomplete: a.r.Shallow()}
-	var total provenance.Count
-	groups := map[string]*provenance.Count{}
-	evidence := map[string]*provenance.Count{}
-	add := func(m map[string]*provenance.Count, k string, c provenance.Class) {
-		n := m[k]
-		if n == nil {
-			n = &provenance.Count{}
-			m[k] = n
-		}
-		n.Add(c, 1)
-	}
+	groups, evidence := provenance.Breakdown{}, provenance.Breakdown{}
 	files := a.Files()
 	rep.Files = len(files) + len(a.Binary)
 	for _, p := range files {
@@ -71,26 +56,25 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 				continue
 			}
 			au, cl, ev := a.lineOf(o)
-			total.Add(cl, 1)
-			add(evidence, string(ev), cl)
+			rep.Lines.Add(cl, 1)
+			evidence.Add(string(ev), cl, 1)
 			switch by {
 			case "file":
-				add(groups, p, cl)
+				groups.Add(p, cl, 1)
 			case "dir":
-				add(groups, path.Dir(p), cl)
+				groups.Add(path.Dir(p), cl, 1)
 			case "author":
-				add(groups, au.String(), cl)
+				groups.Add(au.String(), cl, 1)
 			case "model":
-				add(groups, modelKey(au), cl)
+				groups.Add(modelKey(au), cl, 1)
 			case "evidence":
-				add(groups, string(ev), cl)
+				groups.Add(string(ev), cl, 1)
 			case "class":
-				add(groups, string(cl), cl)
+				groups.Add(string(cl), cl, 1)
 			}
 		}
 	}
-	rep.Tally = repo.NewTally(total)
-	rep.Evidence = rowsOf(evidence)
+	rep.Evidence = evidence.Rows()
 	switch by {
 	case "month", "quarter":
 		rows, err := a.periods(ctx, by == "quarter")
@@ -100,7 +84,7 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 		rep.Breakdown = rows
 	case "":
 	default:
-		rep.Breakdown = rowsOf(groups)
+		rep.Breakdown = groups.Rows()
 	}
 	return rep, nil
 }
@@ -114,16 +98,6 @@ func modelKey(a provenance.Author) string {
 	}
 	// Say what is known: the tool ("aider, model not named").
 	return cmp.Or(a.Tool, "unknown tool") + ", model not named"
-}
-
-// rowsOf sorts a breakdown: most lines first, then by key.
-func rowsOf(m map[string]*provenance.Count) []Row {
-	out := make([]Row, 0, len(m))
-	for k, c := range m {
-		out = append(out, Row{Key: k, Tally: repo.NewTally(*c)})
-	}
-	slices.SortFunc(out, func(a, b Row) int { return cmp.Or(cmp.Compare(b.TotalLines, a.TotalLines), cmp.Compare(a.Key, b.Key)) })
-	return out
 }
 
 // PeriodOptions configures [Periods].
@@ -140,7 +114,7 @@ type PeriodOptions struct {
 // lines (a merge's own lines included) count in the period of the commit
 // that brought them into Rev's first-parent line, which for a branch is
 // its merge. Classes come from each commit's record, else its conventions.
-func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]Row, error) {
+func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]provenance.Row, error) {
 	rev := cmp.Or(o.Rev, "HEAD")
 	rng := []string{rev}
 	if o.Since != "" {
@@ -155,18 +129,13 @@ func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]Row, error)
 		return nil, err
 	}
 	a := &Analysis{r: r, ctx: ctx, keyring: o.Keyring, policy: o.Policy, noted: noted}
-	per := map[string]*provenance.Count{}
+	per := provenance.Breakdown{}
 	account := func(c *git.Commit, files []git.FileDiff) error {
 		t, ok := landed[c.ID]
 		if !ok {
 			return nil
 		}
 		key := period(t, o.Quarter)
-		n := per[key]
-		if n == nil {
-			n = &provenance.Count{}
-			per[key] = n
-		}
 		added := 0
 		for _, f := range files {
 			if !f.Binary && !f.Gitlink && !f.Deleted {
@@ -178,15 +147,11 @@ func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]Row, error)
 			rec, _ = a.recordOf(c.ID)
 		}
 		if rec != nil {
-			rc := rec.Count()
-			n.Add(provenance.AI, rc.AI)
-			n.Add(provenance.Mixed, rc.Mixed)
-			n.Add(provenance.Human, rc.Human)
-			n.Add(provenance.Unknown, rc.Unknown)
+			per.Merge(key, rec.Count())
 			return nil
 		}
 		_, class := repo.InferAuthor((*repo.Commit)(c))
-		n.Add(class, added)
+		per.Add(key, class, added)
 		return nil
 	}
 	var merges []*git.Commit
@@ -213,14 +178,12 @@ func Periods(ctx context.Context, r *repo.Repo, o *PeriodOptions) ([]Row, error)
 			return nil, err
 		}
 	}
-	rows := rowsOf(per)
-	slices.SortFunc(rows, func(a, b Row) int { return cmp.Compare(a.Key, b.Key) })
-	return rows, nil
+	return periodRows(per), nil
 }
 
 // periods is [Periods] from the lines the replay counted for each commit
 // (kept in the cache), so that only commit metadata is read from git.
-func (a *Analysis) periods(ctx context.Context, quarter bool) ([]Row, error) {
+func (a *Analysis) periods(ctx context.Context, quarter bool) ([]provenance.Row, error) {
 	if a.blame.Own == nil || a.blame.Inferred == nil {
 		return Periods(ctx, a.r, &PeriodOptions{Rev: a.Commit, Since: a.Since, Quarter: quarter, Keyring: a.keyring})
 	}
@@ -232,29 +195,25 @@ func (a *Analysis) periods(ctx context.Context, quarter bool) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	per := map[string]*provenance.Count{}
+	per := provenance.Breakdown{}
 	for id, t := range landed {
 		key := period(t, quarter)
-		n := per[key]
-		if n == nil {
-			n = &provenance.Count{}
-			per[key] = n
-		}
 		if _, ok := a.noted[id]; ok {
 			if rec, _ := a.recordOf(id); rec != nil {
-				rc := rec.Count()
-				n.Add(provenance.AI, rc.AI)
-				n.Add(provenance.Mixed, rc.Mixed)
-				n.Add(provenance.Human, rc.Human)
-				n.Add(provenance.Unknown, rc.Unknown)
+				per.Merge(key, rec.Count())
 				continue
 			}
 		}
-		n.Add(cmp.Or(a.blame.Inferred[id], provenance.Human), int(a.blame.Own[id]))
+		per.Add(key, cmp.Or(a.blame.Inferred[id], provenance.Human), int(a.blame.Own[id]))
 	}
-	rows := rowsOf(per)
-	slices.SortFunc(rows, func(a, b Row) int { return cmp.Compare(a.Key, b.Key) })
-	return rows, nil
+	return periodRows(per), nil
+}
+
+// periodRows lists the periods in time order.
+func periodRows(per provenance.Breakdown) []provenance.Row {
+	rows := per.Rows()
+	slices.SortFunc(rows, func(a, b provenance.Row) int { return cmp.Compare(a.Key, b.Key) })
+	return rows
 }
 
 func period(t time.Time, quarter bool) string {

@@ -20,6 +20,19 @@
 //		Spans: []provenance.Span{{Start: 1, End: 40, Author: 0, Class: provenance.AI}}})
 //	b, err := rec.Encode() // canonical JSON, validated
 //
+// # Counting lines
+//
+// [Count] is the one type hallmark counts lines with, by class: a record's
+// lines ([Record.Count]), a report's, a verification's, a package's. It
+// adds ([Count.Add], [Count.Merge]) and gives the total and the AI share,
+// (ai + mixed) / total. Its JSON form, wherever it appears (a field named
+// "lines" in reports, "own" and "closure" for packages), is
+//
+//	{"total_lines":12,"ai_lines":7,"mixed_lines":0,"human_lines":5,"unknown_lines":0,"ai_share":0.5833333333333334}
+//
+// A [Breakdown] counts by key (a file, a model, a kind of evidence) and
+// lists its [Row]s, {"key": KEY, "lines": COUNT}, most lines first.
+//
 // # Canonical encoding
 //
 // [Record.Encode] normalizes a record (authors, files and spans sorted) and

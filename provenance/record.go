@@ -340,39 +340,6 @@ func isHex(s string, n int) bool {
 	return true
 }
 
-// Count is a tally of lines by class.
-type Count struct {
-	Human   int `json:"human_lines"`
-	AI      int `json:"ai_lines"`
-	Mixed   int `json:"mixed_lines"`
-	Unknown int `json:"unknown_lines"`
-}
-
-// Add adds n lines of class c.
-func (c *Count) Add(class Class, n int) {
-	switch class {
-	case Human:
-		c.Human += n
-	case AI:
-		c.AI += n
-	case Mixed:
-		c.Mixed += n
-	default:
-		c.Unknown += n
-	}
-}
-
-// Total returns the number of lines counted.
-func (c Count) Total() int { return c.Human + c.AI + c.Mixed + c.Unknown }
-
-// AIShare returns (ai + mixed) / total, or 0 for no lines.
-func (c Count) AIShare() float64 {
-	if c.Total() == 0 {
-		return 0
-	}
-	return float64(c.AI+c.Mixed) / float64(c.Total())
-}
-
 // Count tallies the record's lines by class.
 func (r *Record) Count() Count {
 	var c Count

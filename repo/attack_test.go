@@ -353,8 +353,8 @@ func TestStampSignsOnlyWhatItComputed(t *testing.T) {
 		t.Errorf("stamp --range stamped %d commits (%v), want 2", n, err)
 	}
 	rep := verifyRange(t, rp, &VerifyOptions{Keyring: ringOf(t, k)})
-	if !rep.Pass || rep.AILines != 3 {
-		t.Errorf("after stamp --range: %v %+v", rep.Violations, rep.Tally)
+	if !rep.Pass || rep.Lines.AI != 3 {
+		t.Errorf("after stamp --range: %v %+v", rep.Violations, rep.Lines)
 	}
 }
 
@@ -378,8 +378,8 @@ func TestAttributesCannotHideLines(t *testing.T) {
 		Require: policy.Require{Review: []policy.ReviewRule{{Paths: []string{"security/**"}}}}}
 	opts := &VerifyOptions{Keyring: ringOf(t, dev, rev), Policy: pol}
 	rep := verifyRange(t, rp, opts)
-	if rep.Pass || !hasViolation(rep, ErrReviewRequired) || rep.AILines != 5 {
-		t.Errorf("-diff must not hide AI lines from review rules and shares: %v %+v", rep.Violations, rep.Tally)
+	if rep.Pass || !hasViolation(rep, ErrReviewRequired) || rep.Lines.AI != 5 {
+		t.Errorf("-diff must not hide AI lines from review rules and shares: %v %+v", rep.Violations, rep.Lines)
 	}
 	// A review that names another path does not cover security/.
 	if _, err := rp.Review(ctx, "HEAD", attest.Review{Reviewer: "Rita <r@example.com>", Paths: []string{"docs/README.md"}}, rev.signer); err != nil {
@@ -457,7 +457,7 @@ func TestCarriedRecordSurvivesFreshCloneAndGC(t *testing.T) {
 	}
 	crp := openRepo(t, clone)
 	rep := verifyRange(t, crp, &VerifyOptions{Keyring: trust.Keyring, Policy: devCIPolicy, Range: []string{"main~1..main"}})
-	if !rep.Pass || rep.Commits[0].Status != StatusVerified || rep.AILines != 4 || rep.HumanLines != 1 {
+	if !rep.Pass || rep.Commits[0].Status != StatusVerified || rep.Lines.AI != 4 || rep.Lines.Human != 1 {
 		t.Errorf("fresh clone after gc: %v %+v", rep.Violations, rep.Commits)
 	}
 	// Without its evidence line, the carried record cannot be checked there.
@@ -506,7 +506,7 @@ func TestCarryTrustsThePolicyAtParent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep := verifyRange(t, rp, &VerifyOptions{Keyring: ring, Policy: pol, Range: []string{"HEAD~1..HEAD"}}); !rep.Pass || rep.AILines != 4 {
-		t.Errorf("the cherry-pick's carried record: %v %+v", rep.Violations, rep.Tally)
+	if rep := verifyRange(t, rp, &VerifyOptions{Keyring: ring, Policy: pol, Range: []string{"HEAD~1..HEAD"}}); !rep.Pass || rep.Lines.AI != 4 {
+		t.Errorf("the cherry-pick's carried record: %v %+v", rep.Violations, rep.Lines)
 	}
 }

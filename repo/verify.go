@@ -76,7 +76,8 @@ type CommitVerdict struct {
 	// whose parents are missing: what they added cannot be computed, so
 	// their coverage is not checked (their digests and signatures are).
 	ShallowBoundary bool `json:"shallow_boundary,omitempty"`
-	Tally
+	// Lines are the lines of the commit's best record, by class.
+	Lines provenance.Count `json:"lines"`
 	// BinaryFiles and BinaryBytes count the binary files the commit added
 	// or changed (no lines to attribute; review rules still apply by path).
 	BinaryFiles int       `json:"binary_files"`
@@ -102,8 +103,10 @@ type VerifyReport struct {
 	Range     string          `json:"range"`
 	Commits   []CommitVerdict `json:"commits"`
 	Envelopes int             `json:"envelopes_checked"`
-	Tally                     // over the range, from the best record of each commit
-	// ShareOf says what the AI share in Tally was measured on:
+	// Lines are the range's lines, by class: the lines of the best record
+	// of each commit, or the lines that survive (see ShareOf).
+	Lines provenance.Count `json:"lines"`
+	// ShareOf says what Lines, and the AI share, were measured on:
 	// "surviving lines" or "added lines".
 	ShareOf string `json:"share_of"`
 	// Incomplete is set in a shallow clone: the range's oldest commits
@@ -222,10 +225,7 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 	slices.SortFunc(all, func(a, b result) int { return b.idx - a.idx })
 	var total provenance.Count
 	for _, res := range all {
-		total.AI += res.count.AI
-		total.Mixed += res.count.Mixed
-		total.Human += res.count.Human
-		total.Unknown += res.count.Unknown
+		total.Merge(res.count)
 		rep.Commits = append(rep.Commits, res.cv)
 		rep.Incomplete = rep.Incomplete || res.cv.ShallowBoundary
 		rep.BinaryFiles += res.cv.BinaryFiles
@@ -239,7 +239,7 @@ func (r *Repo) Verify(ctx context.Context, opts *VerifyOptions) (*VerifyReport, 
 		}
 		rep.ShareOf = "surviving lines"
 	}
-	rep.Tally = NewTally(total)
+	rep.Lines = total
 	rep.Violations = v.violations(rep)
 	rep.Pass = len(rep.Violations) == 0
 	return rep, nil
@@ -457,7 +457,7 @@ func (v *verifier) commit(j *verifyJob) (CommitVerdict, provenance.Count) {
 	}
 	cv.Method = string(best.Method)
 	count = best.Count()
-	cv.Tally = NewTally(count)
+	cv.Lines = count
 	v.checkReviews(&cv, files, best, scan.reviews)
 	return cv, count
 }
@@ -609,8 +609,8 @@ func (v *verifier) violations(rep *VerifyReport) []Violation {
 			out = append(out, Violation{Commit: cv.Commit, Problem: p})
 		}
 	}
-	if p := v.opts.Policy; p != nil && p.Require.MaxAIShare != nil && rep.AIShare > *p.Require.MaxAIShare {
-		out = append(out, Violation{Problem: problemf(ErrAIShare, "", "AI share %.1f%% of the %s is over the policy's maximum %.1f%%", 100*rep.AIShare, rep.ShareOf, 100**p.Require.MaxAIShare)})
+	if p := v.opts.Policy; p != nil && p.Require.MaxAIShare != nil && rep.Lines.AIShare() > *p.Require.MaxAIShare {
+		out = append(out, Violation{Problem: problemf(ErrAIShare, "", "AI share %.1f%% of the %s is over the policy's maximum %.1f%%", 100*rep.Lines.AIShare(), rep.ShareOf, 100**p.Require.MaxAIShare)})
 	}
 	return out
 }

@@ -79,7 +79,7 @@ func TestVerifyHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Pass || strings.Join(statuses(rep), " ") != "one=verified two=verified" || rep.AILines != 6 || rep.HumanLines != 10 {
+	if !rep.Pass || strings.Join(statuses(rep), " ") != "one=verified two=verified" || rep.Lines.AI != 6 || rep.Lines.Human != 10 {
 		t.Fatalf("clean history: %+v %v", rep, statuses(rep))
 	}
 

@@ -261,9 +261,9 @@ func printVerified(cmd *cobra.Command, res *attest.Result, asJSON bool) error {
 			Commit   string             `json:"commit"`
 			Signers  []string           `json:"signers"`
 			Files    int                `json:"files"`
-			Tally    repo.Tally         `json:"lines"`
+			Lines    provenance.Count   `json:"lines"`
 			Record   *provenance.Record `json:"record"`
-		}{true, res.Record.Commit, res.Signers, len(res.Record.Files), repo.NewTally(count), res.Record}
+		}{true, res.Record.Commit, res.Signers, len(res.Record.Files), count, res.Record}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)

@@ -51,7 +51,7 @@ func TestAgentFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := rep.Commits[0]
-	if c.Status != repo.StatusVerified || c.AILines != 2 || c.Method != "capture" || c.Signers[0] != "dev" {
+	if c.Status != repo.StatusVerified || c.Lines.AI != 2 || c.Method != "capture" || c.Signers[0] != "dev" {
 		t.Errorf("verdict: %+v", c)
 	}
 	// The whole history: the first commit was stamped unsigned by hand.

@@ -38,14 +38,12 @@ type stampJSON struct {
 	Existing bool              `json:"existing"`
 	Signed   bool              `json:"signed"`
 	Method   provenance.Method `json:"method"`
-	Lines    int               `json:"lines"`
-	provenance.Count
+	Lines    provenance.Count  `json:"lines"`
 }
 
 func newStampJSON(res *repo.StampResult, action string) stampJSON {
-	c := res.Record.Count()
 	return stampJSON{Commit: res.Record.Commit, Action: action, Existing: res.Existing, Signed: res.Signed,
-		Method: res.Record.Method, Lines: c.Total(), Count: c}
+		Method: res.Record.Method, Lines: res.Record.Count()}
 }
 
 // checkpointJSON is what checkpoint prints with --json.

@@ -42,7 +42,7 @@ func TestJSONOutputs(t *testing.T) {
 	r.Git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "feat: b")
 	var st stampJSON
 	decode(hallmark(t, r.Dir, nil, "stamp", "--json"), &st)
-	if st.Commit != strings.TrimSpace(r.Git("rev-parse", "HEAD")) || st.Action != "stamped" || st.Lines != 2 || st.AI != 2 || st.Existing || st.Signed {
+	if st.Commit != strings.TrimSpace(r.Git("rev-parse", "HEAD")) || st.Action != "stamped" || st.Lines.Total() != 2 || st.Lines.AI != 2 || st.Existing || st.Signed {
 		t.Errorf("stamp --json: %+v", st)
 	}
 	decode(hallmark(t, r.Dir, nil, "stamp", "--json"), &st)
@@ -57,7 +57,7 @@ func TestJSONOutputs(t *testing.T) {
 	onto := strings.TrimSpace(r.Git("rev-parse", "HEAD"))
 	var ca stampJSON
 	decode(hallmark(t, r.Dir, nil, "carry", base+"..feature", "--onto", onto, "--json"), &ca)
-	if ca.Commit != onto || ca.Action != "carried" || ca.AI != 2 {
+	if ca.Commit != onto || ca.Action != "carried" || ca.Lines.AI != 2 {
 		t.Errorf("carry --json: %+v", ca)
 	}
 }

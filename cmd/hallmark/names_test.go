@@ -136,12 +136,8 @@ func TestOddNames(t *testing.T) {
 		t.Fatalf("report: %+v", res)
 	}
 	var rep struct {
-		Files     int `json:"files"`
-		Breakdown []struct {
-			Key        string `json:"key"`
-			TotalLines int    `json:"total_lines"`
-			AILines    int    `json:"ai_lines"`
-		} `json:"breakdown"`
+		Files     int              `json:"files"`
+		Breakdown []provenance.Row `json:"breakdown"`
 	}
 	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {
 		t.Fatalf("report --json: %v\n%s", err, res.stdout)
@@ -151,7 +147,7 @@ func TestOddNames(t *testing.T) {
 	}
 	byKey := map[string]int{}
 	for _, row := range rep.Breakdown {
-		byKey[row.Key] = row.AILines
+		byKey[row.Key] = row.Lines.AI
 	}
 	for _, n := range oddNames {
 		// JSON text cannot hold a name that is not UTF-8; the report shows it.

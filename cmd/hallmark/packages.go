@@ -10,6 +10,7 @@ import (
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/policy"
+	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 	"github.com/spf13/cobra"
 )
@@ -28,16 +29,6 @@ func packageMode(by string, deps bool, args []string) bool {
 	return false
 }
 
-// bundleKeys builds, from the policy, the keys trusted per module path.
-func bundleKeys(pol *policy.Policy, ring *attest.Keyring) func(string) *attest.Keyring {
-	return func(mod string) *attest.Keyring {
-		if pol == nil {
-			return ring // keys given on the command line are trusted for every module
-		}
-		return ring.Subset(pol.BundleKeys(mod)...)
-	}
-}
-
 func runPackageReport(cmd *cobra.Command, af *analysisFlags, by string, deps, asJSON bool, htmlPath string, args []string) error {
 	ctx := cmd.Context()
 	r, err := repo.Open(ctx, ".")
@@ -49,7 +40,7 @@ func runPackageReport(cmd *cobra.Command, af *analysisFlags, by string, deps, as
 			return err
 		}
 	}
-	res, err := analysis.Load(ctx, &analysis.Options{Dir: ".", Patterns: args, Deps: deps, Keyring: ring, BundleKeys: bundleKeys(pol, ring)})
+	res, err := analysis.Load(ctx, &analysis.Options{Dir: ".", Patterns: args, Deps: deps, Keyring: ring, BundleKeys: analysis.PolicyBundleKeys(pol, ring)})
 	if err != nil {
 		return err
 	}
@@ -69,41 +60,35 @@ func runPackageReport(cmd *cobra.Command, af *analysisFlags, by string, deps, as
 }
 
 func printPackages(w io.Writer, res *analysis.Result, by string) {
-	t := res.Total
+	t := res.Lines
 	fmt.Fprintf(w, "%s in %s: %s, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n",
-		plural(len(res.Packages), "package"), plural(len(res.Modules), "module"), plural(t.TotalLines, "line"), t.AILines, t.MixedLines, t.HumanLines, t.UnknownLines, 100*t.AIShare)
+		plural(len(res.Packages), "package"), plural(len(res.Modules), "module"), plural(t.Total(), "line"), t.AI, t.Mixed, t.Human, t.Unknown, 100*t.AIShare())
 	fmt.Fprintf(w, "\n%10s  %8s  %-10s  %s\n", "lines", "ai share", "source", "module")
 	for _, m := range res.Modules {
 		name := m.Path
 		if m.Version != "" {
 			name += "@" + m.Version
 		}
-		fmt.Fprintf(w, "%10d  %7.1f%%  %-10s  %s\n", m.TotalLines, 100*m.AIShare, m.Source, name)
+		fmt.Fprintf(w, "%10d  %7.1f%%  %-10s  %s\n", m.Lines.Total(), 100*m.Lines.AIShare(), m.Source, name)
 	}
 	if by == "module" {
 		return
 	}
 	fmt.Fprintf(w, "\n%10s  %8s  %10s  %8s  %s\n", "own", "ai share", "closure", "ai share", "package")
 	for _, p := range res.Packages {
-		fmt.Fprintf(w, "%10d  %7.1f%%  %10d  %7.1f%%  %s\n", p.Own.TotalLines, 100*p.Own.AIShare, p.Closure.TotalLines, 100*p.Closure.AIShare, p.Path)
+		fmt.Fprintf(w, "%10d  %7.1f%%  %10d  %7.1f%%  %s\n", p.Own.Total(), 100*p.Own.AIShare(), p.Closure.Total(), 100*p.Closure.AIShare(), p.Path)
 	}
 }
 
 func writePackageHTML(cmd *cobra.Command, res *analysis.Result, path string) error {
-	var pkgs, mods []attribution.Row
+	var pkgs, mods []provenance.Row
 	for _, p := range res.Packages {
-		pkgs = append(pkgs, attribution.Row{Key: p.Path, Tally: p.Own.Tally})
+		pkgs = append(pkgs, provenance.Row{Key: p.Path, Lines: p.Own})
 	}
 	for _, m := range res.Modules {
-		mods = append(mods, attribution.Row{Key: m.Path + " (" + m.Source + ")", Tally: m.Tally.Tally})
+		mods = append(mods, provenance.Row{Key: m.Path + " (" + m.Source + ")", Lines: m.Lines})
 	}
-	var ev []attribution.Row
-	for _, e := range res.Total.Evidence {
-		ev = append(ev, attribution.Row{Key: e.Evidence})
-		ev[len(ev)-1].TotalLines = e.Lines
-		ev[len(ev)-1].UnknownLines = e.Lines
-	}
-	rep := &attribution.Report{Rev: "packages", Commit: "go/packages", Tally: res.Total.Tally, Files: len(res.Packages), Evidence: ev}
+	rep := &attribution.Report{Rev: "packages", Commit: "go/packages", Lines: res.Lines, Files: len(res.Packages), Evidence: res.Evidence}
 	var b strings.Builder
 	if err := attribution.WriteHTML(&b, &attribution.HTMLData{Report: rep, ByDir: pkgs, ByModel: mods, Title: "Who wrote these packages",
 		DirTitle: "By package", ModelTitle: "By module"}); err != nil {

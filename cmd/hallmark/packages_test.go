@@ -26,7 +26,7 @@ func TestPackageReportAndBundleCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(res.stdout), &out); err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Packages) != 1 || out.Packages[0].Own.AILines != 5 || out.Modules[0].Source != analysis.SourceRepository {
+	if len(out.Packages) != 1 || out.Packages[0].Own.AI != 5 || out.Modules[0].Source != analysis.SourceRepository {
 		t.Errorf("package report: %+v %+v", out.Packages, out.Modules)
 	}
 	if res := w.run("report", "--by", "module", "--since", "HEAD~1", "./..."); res.code != 2 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/attribution"
+	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 	"github.com/spf13/cobra"
 )
@@ -176,21 +177,21 @@ func printReport(w io.Writer, rep *attribution.Report, since string) {
 	}
 	fmt.Fprintf(w, "%s (%s): %s, %s\n", rep.Rev, rep.Commit[:12], what, plural(rep.Files, "file"))
 	fmt.Fprintf(w, "lines: %d   ai %d   mixed %d   human %d   unknown %d   ai share %.1f%%\n",
-		rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, rep.UnknownLines, 100*rep.AIShare)
+		rep.Lines.Total(), rep.Lines.AI, rep.Lines.Mixed, rep.Lines.Human, rep.Lines.Unknown, 100*rep.Lines.AIShare())
 	if rep.HistoryIncomplete {
 		fmt.Fprintln(w, "history incomplete: a shallow clone; lines its oldest commits seem to add are not truly known (git fetch --unshallow)")
 	}
 	if rep.BinaryFilesSkipped > 0 {
 		fmt.Fprintf(w, "(%s not counted as lines)\n", plural(rep.BinaryFilesSkipped, "binary file"))
 	}
-	section := func(title string, rows []attribution.Row, limit int) {
+	section := func(title string, rows []provenance.Row, limit int) {
 		fmt.Fprintf(w, "\n%s\n%10s  %8s  %s\n", title, "lines", "ai share", "")
 		for i, r := range rows {
 			if i == limit {
 				fmt.Fprintf(w, "%10s  %8s  ... %d more (see --json)\n", "", "", len(rows)-limit)
 				break
 			}
-			fmt.Fprintf(w, "%10d  %7.1f%%  %s\n", r.TotalLines, 100*r.AIShare, r.Key)
+			fmt.Fprintf(w, "%10d  %7.1f%%  %s\n", r.Lines.Total(), 100*r.Lines.AIShare(), r.Key)
 		}
 	}
 	evidence := slices.Clone(rep.Evidence)

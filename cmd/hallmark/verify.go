@@ -229,7 +229,7 @@ func survivingLines(r *repo.Repo, ring *attest.Keyring, pol *policy.Policy, base
 		if err != nil {
 			return provenance.Count{}, err
 		}
-		return provenance.Count{AI: rep.AILines, Mixed: rep.MixedLines, Human: rep.HumanLines, Unknown: rep.UnknownLines}, nil
+		return provenance.Count{AI: rep.Lines.AI, Mixed: rep.Lines.Mixed, Human: rep.Lines.Human, Unknown: rep.Lines.Unknown}, nil
 	}
 }
 
@@ -280,7 +280,7 @@ func printVerify(w io.Writer, rep *repo.VerifyReport, quiet bool) {
 	} else {
 		fmt.Fprintf(w, "%s: %s; %s checked\n", plural(len(rep.Commits), "commit"), strings.Join(parts, ", "), plural(rep.Envelopes, "envelope"))
 	}
-	fmt.Fprintf(w, "%s: %d, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n", rep.ShareOf, rep.TotalLines, rep.AILines, rep.MixedLines, rep.HumanLines, rep.UnknownLines, 100*rep.AIShare)
+	fmt.Fprintf(w, "%s: %d, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n", rep.ShareOf, rep.Lines.Total(), rep.Lines.AI, rep.Lines.Mixed, rep.Lines.Human, rep.Lines.Unknown, 100*rep.Lines.AIShare())
 	if rep.BinaryFiles > 0 {
 		fmt.Fprintf(w, "%s (%s) with no lines to attribute; review rules apply to them by path\n", plural(rep.BinaryFiles, "binary file"), plural(int(rep.BinaryBytes), "byte"))
 	}

@@ -122,7 +122,7 @@ func run(ctx context.Context, in io.Reader, w io.Writer) (bool, error) {
 			return false, err
 		}
 		if rep.Pass {
-			fmt.Fprintf(w, "hallmark: %s: %d new commits verified against the policy of %.12s (AI share %.1f%%)\n", u.ref, len(rep.Commits), base, 100*rep.AIShare)
+			fmt.Fprintf(w, "hallmark: %s: %d new commits verified against the policy of %.12s (AI share %.1f%%)\n", u.ref, len(rep.Commits), base, 100*rep.Lines.AIShare())
 			continue
 		}
 		pass = false

@@ -112,9 +112,9 @@ func checkDeps(ctx context.Context, dir string, patterns []string, trust trustFl
 		if m.Main {
 			v = "(main)"
 		}
-		fmt.Fprintf(stdout, "%-40s %-10s %-10s %6d lines, %5.1f%% by models\n", m.Path, v, m.Source, m.TotalLines, 100*m.AIShare)
+		fmt.Fprintf(stdout, "%-40s %-10s %-10s %6d lines, %5.1f%% by models\n", m.Path, v, m.Source, m.Lines.Total(), 100*m.Lines.AIShare())
 	}
-	fmt.Fprintf(stdout, "total: %d lines, %.1f%% by models\n", res.Total.TotalLines, 100*res.Total.AIShare)
+	fmt.Fprintf(stdout, "total: %d lines, %.1f%% by models\n", res.Lines.Total(), 100*res.Lines.AIShare())
 	return nil
 }
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hallmark-dev/hallmark/attribution"
+	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 )
 
@@ -47,16 +47,16 @@ func render(r *reviewResult) string {
 		b.WriteString("\n")
 	}
 	s := r.Surviving
-	if s == nil || s.TotalLines == 0 {
+	if s == nil || s.Lines.Total() == 0 {
 		b.WriteString("No lines added by this pull request survive at its head.\n")
 		return b.String()
 	}
 	fmt.Fprintf(&b, "Of the **%d lines** this pull request adds that are still at its head, models wrote **%s** (%d by a model, %d by a model then edited by a person, %d by people, %d unknown).\n\n",
-		s.TotalLines, pct(s.AIShare), s.AILines, s.MixedLines, s.HumanLines, s.UnknownLines)
+		s.Lines.Total(), pct(s.Lines.AIShare()), s.Lines.AI, s.Lines.Mixed, s.Lines.Human, s.Lines.Unknown)
 	if len(s.Evidence) > 0 {
 		var parts []string
 		for _, e := range s.Evidence {
-			parts = append(parts, fmt.Sprintf("%s %d", e.Key, e.TotalLines))
+			parts = append(parts, fmt.Sprintf("%s %d", e.Key, e.Lines.Total()))
 		}
 		fmt.Fprintf(&b, "Evidence: %s.\n\n", strings.Join(parts, ", "))
 	}
@@ -65,28 +65,21 @@ func render(r *reviewResult) string {
 	return b.String()
 }
 
-func table(b *strings.Builder, title, key string, rows []attribution.Row, limit int) {
+func table(b *strings.Builder, title, key string, rows []provenance.Row, limit int) {
 	if len(rows) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "<details><summary>%s</summary>\n\n| %s | lines | ai | mixed | human | AI share |\n| --- | ---: | ---: | ---: | ---: | ---: |\n", title, key)
-	var rest repo.Tally
+	var rest provenance.Count
 	for i, r := range rows {
 		if i >= limit {
-			rest.TotalLines += r.TotalLines
-			rest.AILines += r.AILines
-			rest.MixedLines += r.MixedLines
-			rest.HumanLines += r.HumanLines
+			rest.Merge(r.Lines)
 			continue
 		}
-		fmt.Fprintf(b, "| `%s` | %d | %d | %d | %d | %s |\n", escape(r.Key), r.TotalLines, r.AILines, r.MixedLines, r.HumanLines, pct(r.AIShare))
+		fmt.Fprintf(b, "| `%s` | %d | %d | %d | %d | %s |\n", escape(r.Key), r.Lines.Total(), r.Lines.AI, r.Lines.Mixed, r.Lines.Human, pct(r.Lines.AIShare()))
 	}
 	if n := len(rows) - limit; n > 0 {
-		share := 0.0
-		if rest.TotalLines > 0 {
-			share = float64(rest.AILines+rest.MixedLines) / float64(rest.TotalLines)
-		}
-		fmt.Fprintf(b, "| %d more | %d | %d | %d | %d | %s |\n", n, rest.TotalLines, rest.AILines, rest.MixedLines, rest.HumanLines, pct(share))
+		fmt.Fprintf(b, "| %d more | %d | %d | %d | %d | %s |\n", n, rest.Total(), rest.AI, rest.Mixed, rest.Human, pct(rest.AIShare()))
 	}
 	b.WriteString("\n</details>\n\n")
 }

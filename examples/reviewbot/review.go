@@ -10,6 +10,7 @@ import (
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/policy"
+	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 )
 
@@ -19,8 +20,8 @@ type reviewResult struct {
 	Verify     *repo.VerifyReport
 	NoPolicy   bool                // BASE has no policy: verified against no key, so nothing passes
 	Surviving  *attribution.Report // the lines BASE..HEAD added that are still at HEAD
-	ByModel    []attribution.Row
-	ByFile     []attribution.Row
+	ByModel    []provenance.Row
+	ByFile     []provenance.Row
 }
 
 func review(ctx context.Context, c config) (*reviewResult, error) {
@@ -68,7 +69,7 @@ func review(ctx context.Context, c config) (*reviewResult, error) {
 	}
 	for _, by := range []struct {
 		name string
-		rows *[]attribution.Row
+		rows *[]provenance.Row
 	}{{"model", &res.ByModel}, {"file", &res.ByFile}} {
 		rep, err := a.Report(ctx, by.name)
 		if errors.Is(err, attribution.ErrNoLines) {

@@ -1,10 +1,12 @@
 package aishare
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
 
+	hanalysis "github.com/hallmark-dev/hallmark/analysis"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
@@ -15,20 +17,20 @@ import (
 // people. The engine-backed source is tested for real with go vet below.
 type markerSource struct{}
 
-func (markerSource) Lines(name string) ([]Line, error) {
+func (markerSource) Lines(_ context.Context, _ hanalysis.ModuleRef, name string) ([]hanalysis.Line, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
-	var out []Line
+	var out []hanalysis.Line
 	for _, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
 		switch {
 		case strings.HasSuffix(l, "// ai"):
-			out = append(out, Line{Class: provenance.AI})
+			out = append(out, hanalysis.Line{Class: provenance.AI, Evidence: "unsigned"})
 		case strings.HasSuffix(l, "// mixed"):
-			out = append(out, Line{Class: provenance.Mixed})
+			out = append(out, hanalysis.Line{Class: provenance.Mixed, Evidence: "signed"})
 		default:
-			out = append(out, Line{Class: provenance.Human})
+			out = append(out, hanalysis.Line{Class: provenance.Human, Evidence: "none"})
 		}
 	}
 	return out, nil
@@ -37,12 +39,9 @@ func (markerSource) Lines(name string) ([]Line, error) {
 // TestDiamond checks facts across a diamond (a -> b, c -> d): d is counted
 // once in a's closure, though both b and c bring it.
 func TestDiamond(t *testing.T) {
-	saved := DefaultSource
-	DefaultSource = markerSource{}
-	defer func() { DefaultSource = saved }()
-	Analyzer.Flags.Set("max", "0.2")
-	defer Analyzer.Flags.Set("max", "0.5")
-	analysistest.Run(t, analysistest.TestData(), Analyzer, "a", "b", "c", "d")
+	a := New(markerSource{})
+	a.Flags.Set("max", "0.2")
+	analysistest.Run(t, analysistest.TestData(), a, "a", "b", "c", "d")
 }
 
 func TestMatches(t *testing.T) {
