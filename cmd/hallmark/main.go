@@ -1,8 +1,3 @@
-// Command hallmark records, signs, verifies and sums who wrote each line of
-// a git repository: people or models.
-//
-// Run `hallmark --help` for the commands. Exit status: 0 success, 1 a
-// verification or policy failure, 2 a usage or operational error.
 package main
 
 import (
