@@ -146,7 +146,7 @@ func (r *Repo) OpenBuffer(ctx context.Context, path string, content []byte, opts
 // or HEAD's version with every line base, and the snapshot id.
 func (r *Repo) pendingOf(ctx context.Context, st *store, state *pendingState, rel string) ([]string, []attr, string, error) {
 	if pf := state.Files[git.Quote(rel)]; pf != nil {
-		data, err := st.snapshot(pf.Snapshot)
+		data, err := st.snapshot(pf)
 		if err != nil {
 			return nil, nil, "", err
 		}
@@ -370,11 +370,11 @@ func (b *Buffer) Checkpoint(ctx context.Context) (*CheckpointResult, error) {
 	if pf == nil && len(spans) == 0 {
 		return res, nil // as committed: nothing pending to store
 	}
-	snap, err := st.putSnapshot(b.Content())
+	next, err := st.putSnapshot(key, b.Content())
 	if err != nil {
 		return nil, err
 	}
-	next := &pendingFile{Snapshot: snap, Spans: spans}
+	next.Spans = spans
 	if pf != nil {
 		next.Removed = pf.Removed
 	}
@@ -382,7 +382,7 @@ func (b *Buffer) Checkpoint(ctx context.Context) (*CheckpointResult, error) {
 	if err := st.save(state); err != nil {
 		return nil, err
 	}
-	b.snapshot = snap
+	b.snapshot = next.Snapshot
 	for i := range b.who {
 		b.who[i].touched = false
 		if a := attrs[i]; a.author >= 0 {

@@ -319,7 +319,7 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 	var prev []byte
 	var prevAttrs []attr
 	if pf != nil {
-		if prev, err = st.snapshot(pf.Snapshot); err != nil {
+		if prev, err = st.snapshot(pf); err != nil {
 			return false, 0, err
 		}
 		prevAttrs = pf.lineAttrs(len(diff.Lines(prev)))
@@ -385,11 +385,11 @@ func (r *Repo) checkpointFile(ctx context.Context, st *store, state *pendingStat
 	for ; ib < len(b); ib, ia = ib+1, ia+1 {
 		attrs[ib] = prevAttrs[ia]
 	}
-	snap, err := st.putSnapshot(cur)
+	put, err := st.putSnapshot(key, cur)
 	if err != nil {
 		return false, 0, err
 	}
-	next.Snapshot, next.Spans = snap, spansFromAttrs(attrs)
+	next.Snapshot, next.Slot, next.Size, next.Spans = put.Snapshot, put.Slot, put.Size, spansFromAttrs(attrs)
 	state.Files[key] = next
 	return true, lines, nil
 }

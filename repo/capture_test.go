@@ -14,7 +14,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hallmark-dev/hallmark/attest"
-	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/internal/gittest"
 	"github.com/hallmark-dev/hallmark/provenance"
 )
@@ -264,91 +263,179 @@ func TestStampHeadDiff(t *testing.T) {
 	}
 }
 
-// TestStagedModelsAnswered checks the prepare-commit-msg hook's way in:
-// git's answers to stagedQueryFile, computed while hallmark starts, are
-// used when they answer the pending state's question and ignored when they
-// answer another's.
-func TestStagedModelsAnswered(t *testing.T) {
+// TestStagedFile checks what the prepare-commit-msg hook reads: the
+// hook, run by sh with no hallmark to start, adds the trailers when every
+// pending file is staged as captured, and steps aside when one is staged
+// otherwise or the file was cut short by a write that did not finish.
+// StagedModels, what hallmark answers then, reads the index.
+func TestStagedFile(t *testing.T) {
 	ctx := context.Background()
 	g := gittest.New(t)
 	g.Write("h.txt", "h\n")
 	g.Commit("initial", "")
 	rp := openRepo(t, g.Dir)
+	if _, err := rp.Init(ctx, &InitOptions{Binary: "/nonexistent/hallmark"}); err != nil {
+		t.Fatal(err)
+	}
+	staged := filepath.Join(g.Dir, ".git", stagedFile)
+	hook := func() string {
+		t.Helper()
+		msg := filepath.Join(t.TempDir(), "MSG")
+		os.WriteFile(msg, []byte("subject\n"), 0o644)
+		cmd := exec.Command("sh", filepath.Join(g.Dir, ".git", "hooks", "prepare-commit-msg"), msg, "message")
+		cmd.Dir = g.Dir
+		cmd.CombinedOutput() // hallmark is not there: only the shell's path can add trailers
+		b, _ := os.ReadFile(msg)
+		return string(b)
+	}
+	trailer := "subject\n\nAssisted-by: " + provenance.AssistedBy(testModel).Value + "\n"
 	g.Write("a.go", "package a\n")
 	g.Write("b.go", "package b\n")
 	if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel}); err != nil {
 		t.Fatal(err)
 	}
+	g.Git("add", "a.go", "b.go")
+	if got := hook(); got != trailer {
+		t.Errorf("all staged as captured: the hook wrote %q, want %q", got, trailer)
+	}
+	whole, err := os.ReadFile(staged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A write cut short leaves a new token at the start and the old end
+	// line after it.
+	token := strings.Fields(strings.SplitN(string(whole), "\n", 2)[0])[1]
+	torn := strings.Replace(string(whole[:len(whole)/2]), token, strings.Repeat("0", len(token)), 1) + string(whole[len(whole)/2:])
+	os.WriteFile(staged, []byte(torn), 0o600)
+	if got := hook(); got != "subject\n" {
+		t.Errorf("a torn staged file: the hook wrote %q", got)
+	}
+	os.WriteFile(staged, whole, 0o600)
+
+	g.Git("rm", "-q", "--cached", "b.go")
+	if got := hook(); got != "subject\n" {
+		t.Errorf("b.go not staged: the hook wrote %q", got)
+	}
+	got, err := rp.StagedModels(ctx)
+	if err != nil || !cmp.Equal(got, []provenance.Author{testModel}) {
+		t.Errorf("StagedModels with a.go staged: %v %v", got, err)
+	}
+	g.Write("a.go", "package a\n// typed\n")
 	g.Git("add", "a.go")
-	ask := func() string {
-		q, err := os.Open(filepath.Join(g.Dir, ".git", stagedQueryFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer q.Close()
-		cmd := exec.Command("git", "cat-file", "--batch-check")
-		cmd.Dir, cmd.Stdin = g.Dir, q
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(out)
+	g.Write("a.go", "package a\n")
+	g.Git("add", "a.go") // staged as captured again, through the index
+	if got, err := rp.StagedModels(ctx); err != nil || !cmp.Equal(got, []provenance.Author{testModel}) {
+		t.Errorf("StagedModels: %v %v", got, err)
 	}
-	answers := ask()
-	if !strings.HasPrefix(answers, "hallmark-staged-query..") || !strings.Contains(answers, ":b.go missing") {
-		t.Fatalf("git answered:\n%s", answers)
+	g.Git("rm", "-q", "--cached", "a.go")
+	if got, err := rp.StagedModels(ctx); err != nil || len(got) != 0 {
+		t.Errorf("StagedModels with nothing staged: %v %v", got, err)
 	}
-	want := []provenance.Author{testModel}
-	for _, c := range []struct {
-		name    string
-		answers string
-		want    []provenance.Author
-	}{
-		{"git's answers", answers, want},
-		{"no answers", "", want},
-		// a.go said to be unstaged: the answers are what is used.
-		{"answers used", strings.Replace(answers, strings.Split(answers, "\n")[1], ":a.go missing", 1), nil},
-		{"another question's answers", strings.Replace(answers, "query..", "query..0", 1), want},
-		{"answers cut short", strings.Join(strings.Split(answers, "\n")[:2], "\n"), want},
-	} {
-		got, err := rp.stagedModelsAnswered(ctx, strings.NewReader(c.answers))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(c.want, got); diff != "" {
-			t.Errorf("%s (-want +got)\n%s", c.name, diff)
-		}
-	}
-	// The question follows the pending state, and goes when it does.
-	g.Git("add", "b.go")
-	g.Git("commit", "-q", "-m", "both")
+
+	// The file follows the pending state: nothing pending, nothing to add.
+	g.Git("add", "a.go", "b.go")
+	g.Git("commit", "-q", "--no-verify", "-m", "both")
 	if _, err := rp.Stamp(ctx, "HEAD", nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(g.Dir, ".git", stagedQueryFile)); !os.IsNotExist(err) {
-		t.Errorf("the query outlived the pending state: %v", err)
+	if b, _ := os.ReadFile(staged); string(b[:strings.IndexByte(string(b), '\n')+1]) != "hallmark-staged-none\n" {
+		t.Errorf("staged file with nothing pending: %q", b)
+	}
+	if got := hook(); got != "subject\n" {
+		t.Errorf("nothing pending: the hook wrote %q", got)
 	}
 }
 
-// FuzzReadStagedAnswers feeds the hook's answers parser anything: it must
-// not panic, and answers it accepts are complete and well formed.
-func FuzzReadStagedAnswers(f *testing.F) {
-	query := "hallmark-staged-query..0011223344556677\n:a.go\n:b.go\n"
-	f.Add("hallmark-staged-query..0011223344556677 missing\n2e105ffc833eb082fc80cd1b518a2187a1a774b0 blob 22\n:b.go missing\n")
-	f.Add("hallmark-staged-query..0011223344556677 missing\n")
-	f.Add("x missing\n1 blob 2\n")
-	f.Fuzz(func(t *testing.T, answers string) {
-		ids, ok := readStagedAnswers(strings.NewReader(answers), query, 2)
+// TestCheckpointCutShort mounts a checkpoint that died while writing:
+// whatever it left in the slot and the snapshot it was writing, the state
+// before it is read back whole, and the next checkpoint goes on from it.
+func TestCheckpointCutShort(t *testing.T) {
+	ctx := context.Background()
+	g := gittest.New(t)
+	g.Write("a.go", gittest.Lines("base", 3))
+	g.Commit("initial", "")
+	rp := openRepo(t, g.Dir)
+	g.Write("a.go", gittest.Lines("base", 3)+"model 1\nmodel 2\n")
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel, Paths: []string{"a.go"}}); err != nil {
+		t.Fatal(err)
+	}
+	g.Write("a.go", gittest.Lines("base", 3)+"model 1\nmodel 2\nby hand\n")
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := rp.Pending(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The slot and the snapshot the next write would use get the start of
+	// something new and then garbage, as a write stopped midway leaves.
+	st := newStore(filepath.Join(g.Dir, ".git"))
+	state, err := st.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := st.slotPath(1 - st.cur)
+	body := encodeSlot(st.seq+1, []byte(`{"version":1,"files":{}}`))
+	os.WriteFile(next, append(body[:len(body)-5], "garbage"...), 0o600)
+	pf := state.Files["a.go"]
+	other := pf.Slot[:len(pf.Slot)-1] + map[bool]string{true: "1", false: "0"}[strings.HasSuffix(pf.Slot, ".0")]
+	os.WriteFile(filepath.Join(g.Dir, ".git", "hallmark", "snapshots", other), []byte("half a fi"), 0o600)
+
+	after, err := rp.Pending(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("pending after a cut-short write (-before +after)\n%s", diff)
+	}
+	g.Write("a.go", gittest.Lines("base", 3)+"model 1\nmodel 2\nby hand\nmodel 3\n")
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel, Paths: []string{"a.go"}}); err != nil {
+		t.Fatal(err)
+	}
+	g.Git("add", "a.go")
+	g.Git("commit", "-q", "-m", "a")
+	res, err := rp.Stamp(ctx, "HEAD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, human := "ai:"+testModel.ModelID, "human:Ada Human"
+	want := map[int]string{4: model, 5: model, 6: human, 7: model}
+	if diff := cmp.Diff(want, lineTruth(res.Record, "a.go")); diff != "" {
+		t.Errorf("a.go (-want +got)\n%s", diff)
+	}
+
+	// A snapshot the state names that does not hold what it says is an
+	// error, never another file's content taken as this one's.
+	g.Write("a.go", gittest.Lines("base", 3)+"x\n")
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel, Paths: []string{"a.go"}}); err != nil {
+		t.Fatal(err)
+	}
+	st = newStore(filepath.Join(g.Dir, ".git"))
+	state, _ = st.load()
+	os.WriteFile(filepath.Join(g.Dir, ".git", "hallmark", "snapshots", state.Files["a.go"].Slot), []byte("other content\n"), 0o600)
+	g.Write("a.go", gittest.Lines("base", 3)+"y\n")
+	if _, err := rp.Checkpoint(ctx, CheckpointOptions{Author: testModel, Paths: []string{"a.go"}}); !errors.Is(err, ErrCorruptPending) {
+		t.Errorf("a snapshot that is not what was checkpointed: %v, want ErrCorruptPending", err)
+	}
+}
+
+// FuzzDecodeSlot feeds the pending slot reader anything: it must not
+// panic, and a body it accepts is the one a slot was written with.
+func FuzzDecodeSlot(f *testing.F) {
+	f.Add(encodeSlot(7, []byte(`{"version":1}`)))
+	f.Add([]byte("hallmark-slot 1 2 00\nab"))
+	f.Add(append(encodeSlot(2, []byte("body")), "trailing bytes"...))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		seq, body, ok := decodeSlot(b)
 		if !ok {
 			return
 		}
-		if len(ids) != 2 {
-			t.Fatalf("%d answers accepted for 2 questions", len(ids))
+		again, body2, ok2 := decodeSlot(encodeSlot(seq, body))
+		if !ok2 || again != seq || !bytes.Equal(body, body2) {
+			t.Errorf("accepted seq %d body %q, which does not read back", seq, body)
 		}
-		for _, id := range ids {
-			if id != "missing" && !git.IsObjectID(id) {
-				t.Errorf("accepted %q as a blob id", id)
-			}
+		if !bytes.HasPrefix(b, encodeSlot(seq, body)) {
+			t.Errorf("accepted %q, which is not a slot written with its body", b)
 		}
 	})
 }

@@ -15,7 +15,7 @@ import (
 // hookVersion is the version written now.
 const (
 	hookMarker  = "# hallmark hook"
-	hookVersion = hookMarker + " v2"
+	hookVersion = hookMarker + " v3"
 )
 
 // chainedSuffix names the hook that was there before ours; ours runs it
@@ -79,45 +79,63 @@ hallmark_hook post-merge "$1" || echo "hallmark: stamping the merge failed; run 
 	// there is nothing to do. When the index holds every captured file
 	// exactly as captured (the usual case), the trailers hallmark computed
 	// when it saved the pending state are added by git itself. Otherwise
-	// hallmark looks, given git's answers to the query. A .git that is not
-	// a directory (a submodule) is left to hallmark.
+	// hallmark looks. A .git that is not a directory (a submodule) is left
+	// to hallmark, and so is the pending.json of an earlier version.
 	"prepare-commit-msg": `gd="${GIT_DIR:-.git}"
-answers=
 if [ -d "$gd" ] && [ ! -f "$gd/MERGE_MSG" ]; then
-	[ -f "$gd/hallmark/pending.json" ] || exit 0
-	[ "$(git config --bool hallmark.assistedBy 2>/dev/null)" != false ] || exit 0
-	if [ -f "$gd/` + stagedQueryFile + `" ]; then
-		answers=$(LC_ALL=C git cat-file --batch-check <"$gd/` + stagedQueryFile + `" 2>/dev/null)
-		add_expected_trailers "$gd/` + stagedExpectFile + `" "$1" && exit 0
+	staged="$gd/` + stagedFile + `"
+	if [ -f "$staged" ]; then
+		IFS= read -r first <"$staged" || first=
+		[ "$first" != hallmark-staged-none ] || exit 0
+	elif [ ! -f "$gd/hallmark/pending.json" ]; then
+		exit 0
 	fi
+	[ "$(git config --bool hallmark.assistedBy 2>/dev/null)" != false ] || exit 0
+	add_expected_trailers "$staged" "$1" && exit 0
 fi
-if [ -n "$answers" ]; then
-	printf '%s\n' "$answers" | hallmark_hook prepare-commit-msg --staged-ids "$@" || true
-else
-	hallmark_hook prepare-commit-msg "$@" || true
-fi`,
+hallmark_hook prepare-commit-msg "$@" || true`,
 }
 
 // addExpectedTrailers is the shell function the prepare-commit-msg hook
-// defines: given stagedExpectFile and the message file, it adds the
-// expected trailers when git's answers (in $answers) are the expected
-// ones, and fails otherwise. The trailer settings are git's defaults,
-// which provenance.AddTrailer follows too.
+// defines: given stagedFile and the message file, it asks git for the
+// index entries the file names and, when git's answers are the expected
+// ones, adds the file's trailers; otherwise it fails. A file without its
+// end line (a write cut short) fails too. The trailer settings are git's
+// defaults, which provenance.AddTrailer follows too.
 const addExpectedTrailers = `add_expected_trailers() {
 	[ -f "$1" ] || return 1
-	file=$1 msg=$2 expect= sep=
+	file=$1 msg=$2 token= query= expect= state=head whole=
 	set --
 	while IFS= read -r l; do
-		if [ -n "$sep" ]; then
-			set -- "$@" --trailer "Assisted-by: $l"
-		elif [ "$l" = "--" ]; then
-			sep=1
-		else
+		case $state in
+		head)
+			case $l in
+			"hallmark-staged "?*) token=${l#hallmark-staged }; state=path ;;
+			*) return 1 ;;
+			esac ;;
+		path)
+			if [ "$l" = "--" ]; then
+				state=trailers
+			else
+				query="$query$l
+"
+				state=answer
+			fi ;;
+		answer)
 			expect="$expect${expect:+
 }$l"
-		fi
+			state=path ;;
+		trailers)
+			if [ "$l" = "end $token" ]; then
+				whole=1
+				break
+			fi
+			set -- "$@" --trailer "Assisted-by: $l" ;;
+		esac
 	done <"$file"
-	[ -n "$sep" ] && [ "$answers" = "$expect" ] || return 1
+	[ -n "$whole" ] && [ -n "$query" ] || return 1
+	answers=$(printf '%s' "$query" | LC_ALL=C git cat-file --batch-check 2>/dev/null) || return 1
+	[ "$answers" = "$expect" ] || return 1
 	[ $# -eq 0 ] || git -c trailer.where=end -c trailer.ifexists=addIfDifferentNeighbor \
 		-c trailer.ifmissing=add -c trailer.separators=: interpret-trailers --in-place "$@" "$msg"
 }

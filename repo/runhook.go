@@ -189,10 +189,11 @@ func (h *hookRun) postRewrite(ctx context.Context, r *Repo, args []string) error
 	return err
 }
 
-// prepareCommitMsg: args [--staged-ids] FILE [SOURCE [SHA]], git's
-// answers to the staged query on Stdin with --staged-ids.
+// prepareCommitMsg: args FILE [SOURCE [SHA]]. The --staged-ids of hooks
+// of earlier versions, with git's answers on Stdin, is taken and its
+// answers are not needed.
 func (h *hookRun) prepareCommitMsg(ctx context.Context, r *Repo, args []string) error {
-	stagedIDs, args := flag(args, "--staged-ids")
+	_, args = flag(args, "--staged-ids")
 	if len(args) < 1 || len(args) > 3 {
 		return fmt.Errorf("repo: prepare-commit-msg takes git's 1 to 3 arguments, got %q", args)
 	}
@@ -207,11 +208,7 @@ func (h *hookRun) prepareCommitMsg(ctx context.Context, r *Repo, args []string) 
 	if v := strings.ToLower(r.Config(ctx)["hallmark.assistedby"]); v == "false" || v == "no" || v == "off" || v == "0" {
 		return nil
 	}
-	var answers io.Reader
-	if stagedIDs {
-		answers = h.stdin
-	}
-	models, err := r.stagedModelsAnswered(ctx, answers)
+	models, err := r.StagedModels(ctx)
 	if err != nil || len(models) == 0 {
 		return err
 	}

@@ -1,15 +1,12 @@
 package repo
 
 import (
-	"bufio"
+	"bytes"
 	"context"
-	"crypto/sha256"
+	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,79 +16,63 @@ import (
 	"github.com/hallmark-dev/hallmark/provenance"
 )
 
-// stagedQueryFile, in the git directory, holds the question the
-// prepare-commit-msg hook asks `git cat-file --batch-check`: the index
-// entry of every file with pending attribution. Its first line is a token
-// naming the pending state it was written for (git answers it "missing",
-// echoing it), so that answers to another state's question are never
-// taken for this one's.
-const stagedQueryFile = "hallmark/staged-query"
+// stagedFile, in the git directory, tells the prepare-commit-msg hook,
+// without starting hallmark, what a commit made now gets:
+//
+//	hallmark-staged TOKEN
+//	:PATH              for every pending file, in order, its index entry
+//	ID blob SIZE       and what git's `cat-file --batch-check` answers for
+//	...                it when the file is staged exactly as its snapshot
+//	--
+//	VALUE              the Assisted-by values such a commit gets, one a line
+//	end TOKEN
+//
+// TOKEN is new for every write, so that a write cut short, which leaves
+// the start of the new content before the rest of the old (the file is
+// written in place: see pending.go), never ends with its own end line.
+// The hook reads up to the end line and ignores what follows. The file
+// holds one line "hallmark-staged-none" when nothing is pending, and
+// "hallmark-staged-ask" when hallmark must be asked (a path with a
+// newline, the object format not known).
+const stagedFile = "hallmark/staged"
 
-// stagedExpectFile holds what git answers to stagedQueryFile when every
-// pending file is staged exactly as its snapshot, then a line "--", then
-// the Assisted-by values that such a commit gets, one a line. When git's
-// answers are these, the hook adds the trailers with `git
-// interpret-trailers` and hallmark need not start at all.
-const stagedExpectFile = "hallmark/staged-expect"
-
-// stagedQuery returns the query for a pending state and the paths it asks
-// for, in order; "" when it cannot be asked this way (nothing pending, or
-// a path with a newline).
-func stagedQuery(state *pendingState) (string, []string) {
-	paths := slices.Sorted(maps.Keys(state.Files))
-	if len(paths) == 0 {
-		return "", nil
-	}
-	var names strings.Builder
-	for _, p := range paths {
-		p = git.Unquote(p)
-		if strings.ContainsAny(p, "\n\r") {
-			return "", nil
-		}
-		names.WriteString(":" + p + "\n")
-	}
-	sum := sha256.Sum256([]byte(names.String()))
-	// ".." makes the token no object name git could resolve.
-	return "hallmark-staged-query.." + hex.EncodeToString(sum[:8]) + "\n" + names.String(), paths
-}
-
-// writeStagedQuery keeps stagedQueryFile and stagedExpectFile in step with
-// the pending state; the expectation goes first, so that a question is
-// never answered against an older expectation.
-func (s *store) writeStagedQuery(state *pendingState) error {
-	query, paths := stagedQuery(state)
-	qp := filepath.Join(filepath.Dir(s.dir), stagedQueryFile)
-	ep := filepath.Join(filepath.Dir(s.dir), stagedExpectFile)
-	expect := ""
-	if query != "" && s.idLen != 0 {
-		expect = s.stagedExpectation(state, query, paths)
-	}
-	for _, f := range []struct{ path, content string }{{ep, expect}, {qp, query}} {
-		if f.content == "" {
-			if err := os.Remove(f.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return err
+// writeStaged keeps stagedFile in step with the pending state.
+func (s *store) writeStaged(state *pendingState) error {
+	content := "hallmark-staged-none\n"
+	if len(state.Files) > 0 {
+		content = "hallmark-staged-ask\n"
+		if s.idLen != 0 {
+			if c := s.stagedExpectation(state); c != "" {
+				content = c
 			}
-		} else if err := writeAtomic(f.path, []byte(f.content)); err != nil {
-			return err
 		}
 	}
-	return nil
+	return writeInPlace(filepath.Join(filepath.Dir(s.dir), stagedFile), []byte(content))
 }
 
-// stagedExpectation is stagedExpectFile's content, or "" when a value
-// would not fit on a line.
-func (s *store) stagedExpectation(state *pendingState, query string, paths []string) string {
-	token, _, _ := strings.Cut(query, "\n")
+// stagedExpectation is stagedFile's content for a pending state, or ""
+// when a path or value would not fit on a line.
+func (s *store) stagedExpectation(state *pendingState) string {
+	paths := slices.Sorted(maps.Keys(state.Files))
+	var nonce [8]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		return ""
+	}
+	token := hex.EncodeToString(nonce[:])
 	var b strings.Builder
-	b.WriteString(token + " missing\n")
+	b.WriteString("hallmark-staged " + token + "\n")
 	contents := make([][]byte, len(paths))
 	for k, p := range paths {
-		snap, err := s.snapshot(state.Files[p].Snapshot)
+		name := git.Unquote(p)
+		if strings.ContainsAny(name, "\n\r") {
+			return ""
+		}
+		snap, err := s.snapshot(state.Files[p])
 		if err != nil {
 			return ""
 		}
 		contents[k] = snap
-		fmt.Fprintf(&b, "%s blob %d\n", git.BlobID(snap, s.idLen), len(snap))
+		fmt.Fprintf(&b, ":%s\n%s blob %d\n", name, git.BlobID(snap, s.idLen), len(snap))
 	}
 	b.WriteString("--\n")
 	models, err := modelsIn(state, s, paths, contents)
@@ -100,26 +81,19 @@ func (s *store) stagedExpectation(state *pendingState, query string, paths []str
 	}
 	for _, m := range models {
 		v := provenance.AssistedBy(m).Value
-		if strings.ContainsAny(v, "\n\r") {
+		if strings.ContainsAny(v, "\n\r") || v == "end "+token {
 			return ""
 		}
 		b.WriteString(v + "\n")
 	}
+	b.WriteString("end " + token + "\n")
 	return b.String()
 }
 
 // StagedModels returns the model authors of the pending lines that are
-// staged in the index: who a commit made now would say wrote code.
+// staged in the index: who a commit made now would say wrote code. A file
+// staged exactly as its snapshot (the usual case) is not read from git.
 func (r *Repo) StagedModels(ctx context.Context) ([]provenance.Author, error) {
-	return r.stagedModelsAnswered(ctx, nil)
-}
-
-// stagedModelsAnswered is StagedModels given answers, the output of `git
-// cat-file --batch-check` for stagedQueryFile, computed beside hallmark's
-// start-up. A file staged exactly as its snapshot (the usual case) is then
-// not read at all. Answers to another question than the pending state's
-// are ignored, as is nil.
-func (r *Repo) stagedModelsAnswered(ctx context.Context, answers io.Reader) ([]provenance.Author, error) {
 	if r.git.Bare {
 		return nil, ErrBareRepository
 	}
@@ -129,43 +103,50 @@ func (r *Repo) stagedModelsAnswered(ctx context.Context, answers io.Reader) ([]p
 	}
 	defer unlock()
 	paths := slices.Sorted(maps.Keys(state.Files))
-	query, _ := stagedQuery(state)
-	staged, ok := readStagedAnswers(answers, query, len(paths))
-	if !ok {
-		staged = make([]string, len(paths)) // nothing known: read every file
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	// A new git process reads the index as it is now; the Repo's
+	// cat-file may have read it long ago.
+	args := []string{"ls-files", "-s", "-z", "--"}
+	for _, path := range paths {
+		args = append(args, ":(literal)"+git.Unquote(path))
+	}
+	out, err := r.git.Output(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	index := map[string]string{}
+	for _, rec := range strings.Split(string(out), "\x00") {
+		meta, name, ok := strings.Cut(rec, "\t")
+		if f := strings.Fields(meta); ok && len(f) == 3 && f[2] == "0" && git.IsObjectID(f[1]) {
+			index[name] = f[1]
+		}
 	}
 	contents := make([][]byte, len(paths))
-	var names []string
+	var ask []string
 	var from []int
 	for k, path := range paths {
-		switch staged[k] {
-		case "missing":
+		id, ok := index[git.Unquote(path)]
+		if !ok {
 			continue // not in the index
-		case "":
-			names = append(names, ":"+git.Unquote(path))
-			from = append(from, k)
-			continue
 		}
-		snap, err := st.snapshot(state.Files[path].Snapshot)
+		snap, err := st.snapshot(state.Files[path])
 		if err != nil {
 			return nil, err
 		}
-		if git.BlobID(snap, len(staged[k])) == staged[k] {
-			contents[k] = snap
-		} else {
-			names = append(names, staged[k])
-			from = append(from, k)
+		if git.BlobID(snap, len(id)) == id {
+			contents[k] = snap // staged as captured
+			continue
 		}
+		ask, from = append(ask, id), append(from, k)
 	}
-	if len(names) > 0 {
-		objs, err := r.readMany(ctx, names) // the rest, in one round trip
+	if len(ask) > 0 {
+		objs, err := r.readMany(ctx, ask) // the rest, in one round trip
 		if err != nil {
 			return nil, err
 		}
 		for i, obj := range objs {
-			if errors.Is(obj.Err, git.ErrNotFound) {
-				continue // not in the index
-			}
 			if obj.Err != nil {
 				return nil, obj.Err
 			}
@@ -186,13 +167,22 @@ func modelsIn(state *pendingState, st *store, paths []string, contents [][]byte)
 			continue
 		}
 		f := state.Files[path]
-		snap, err := st.snapshot(f.Snapshot)
+		snap, err := st.snapshot(f)
 		if err != nil {
 			return nil, err
 		}
 		snapLines := diff.Lines(snap)
 		attrs := f.lineAttrs(len(snapLines))
-		for _, i := range diff.Map(snapLines, diff.Lines(contents[k])) {
+		var toSnap []int
+		if bytes.Equal(snap, contents[k]) {
+			toSnap = make([]int, len(snapLines)) // staged as captured
+			for i := range toSnap {
+				toSnap[i] = i
+			}
+		} else {
+			toSnap = diff.Map(snapLines, diff.Lines(contents[k]))
+		}
+		for _, i := range toSnap {
 			if i < 0 || attrs[i].author < 0 || attrs[i].class == provenance.Human {
 				continue
 			}
@@ -204,35 +194,4 @@ func modelsIn(state *pendingState, st *store, paths []string, contents [][]byte)
 		}
 	}
 	return out, nil
-}
-
-// readStagedAnswers reads cat-file's answers to query: per path, the
-// staged blob id or "missing". ok is false unless the answers are
-// complete and were given to this very query.
-func readStagedAnswers(answers io.Reader, query string, n int) (ids []string, ok bool) {
-	if answers == nil || query == "" {
-		return nil, false
-	}
-	token, _, _ := strings.Cut(query, "\n")
-	sc := bufio.NewScanner(answers)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	if !sc.Scan() || sc.Text() != token+" missing" {
-		return nil, false
-	}
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasSuffix(line, " missing") {
-			ids = append(ids, "missing")
-			continue
-		}
-		f := strings.Fields(line)
-		if len(f) != 3 || f[1] != "blob" || !git.IsObjectID(f[0]) {
-			return nil, false // a submodule, a tree, an ambiguous name: ask git
-		}
-		ids = append(ids, f[0])
-	}
-	if sc.Err() != nil || len(ids) != n {
-		return nil, false
-	}
-	return ids, true
 }

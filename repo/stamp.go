@@ -270,7 +270,7 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileD
 		key := git.Quote(f.Path)
 		pend := state.Files[key]
 		if pend != nil && st != nil {
-			snap, err := st.snapshot(pend.Snapshot)
+			snap, err := st.snapshot(pend)
 			if err != nil {
 				return nil, false, err
 			}
@@ -285,7 +285,7 @@ func (r *Repo) buildRecord(ctx context.Context, c *git.Commit, files []git.FileD
 				}
 			}
 			consumed = true
-			next := &pendingFile{Snapshot: pend.Snapshot, Spans: spansFromAttrs(snapAttrs), Removed: append([]removedRun(nil), pend.Removed...)}
+			next := pend.withSnapshot(spansFromAttrs(snapAttrs), append([]removedRun(nil), pend.Removed...))
 			state.Files[key] = next
 			// lineAttrs again: the loop above changed snapAttrs for the state.
 			snapAttrs = pend.lineAttrs(len(snapLines))
@@ -341,7 +341,7 @@ func (r *Repo) committedContents(ctx context.Context, c *git.Commit, files []git
 			continue
 		}
 		if pend := state.Files[git.Quote(f.Path)]; pend != nil && st != nil && f.Blob != "" {
-			if snap, err := st.snapshot(pend.Snapshot); err == nil && git.BlobID(snap, len(f.Blob)) == f.Blob {
+			if snap, err := st.snapshot(pend); err == nil && git.BlobID(snap, len(f.Blob)) == f.Blob {
 				contents[i] = snap
 				continue
 			}
