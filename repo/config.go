@@ -13,8 +13,11 @@ import (
 )
 
 // Config returns the git configuration hallmark reads (hallmark.*, user.*
-// and core.sharedRepository), from one `git config` call, cached.
+// and core.sharedRepository), from one `git config` call, cached. The map
+// is shared by every caller: read it, never change it.
 func (r *Repo) Config(ctx context.Context) map[string]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.config != nil {
 		return r.config
 	}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/provenance"
@@ -30,12 +32,21 @@ func recorderOr(rec provenance.Recorder) provenance.Recorder {
 	return rec
 }
 
-// Repo is an open repository.
+// Repo is an open repository. It is safe for concurrent use by several
+// goroutines: what it opens lazily (the cat-file process, the
+// configuration) is opened once, under a lock, and the cat-file process
+// answers one request at a time. Notes are written under git's ref locks,
+// each write checked against the ref it read, so concurrent writers of one
+// Repo (or of several, in other processes) serialize rather than lose an
+// envelope.
 type Repo struct {
-	git    *git.Repo
+	git *git.Repo
+
+	mu     sync.Mutex // guards batch and config
 	batch  *git.Batch
 	config map[string]string
-	idLen  int // see objectIDLen
+
+	idLen atomic.Int32 // see objectIDLen
 }
 
 // Open opens the repository containing dir.
@@ -47,17 +58,25 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	return &Repo{git: g}, nil
 }
 
-// Close stops the git processes the repository holds.
+// Close stops the git processes the repository holds. The Repo must not
+// be used after it, nor while it runs.
 func (r *Repo) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.batch != nil {
 		return r.batch.Close()
 	}
 	return nil
 }
 
+// reader is the long-lived cat-file process, started on first use. It
+// outlives the context of the call that started it (other goroutines share
+// it): Close stops it.
 func (r *Repo) reader(ctx context.Context) (*git.Batch, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.batch == nil {
-		b, err := r.git.NewBatch(ctx)
+		b, err := r.git.NewBatch(context.WithoutCancel(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +105,7 @@ func (r *Repo) commit(ctx context.Context, rev string) (*git.Commit, error) {
 	}
 	if !strings.HasPrefix(rev, "-") && !strings.ContainsAny(rev, " \t\n") {
 		if id, typ, data, err := b.ReadID(rev + "^{commit}"); err == nil && typ == "commit" {
-			r.idLen = len(id) // the object format, known for free
+			r.idLen.Store(int32(len(id))) // the object format, known for free
 			return git.ParseCommit(id, data)
 		}
 	}

@@ -373,14 +373,14 @@ func (r *Repo) committedContents(ctx context.Context, c *git.Commit, files []git
 // objectIDLen is the number of hex digits of the repository's object ids
 // (40 for SHA-1, 64 for SHA-256), learnt from HEAD; 0 while HEAD is unborn.
 func (r *Repo) objectIDLen(ctx context.Context) int {
-	if r.idLen == 0 {
+	if r.idLen.Load() == 0 {
 		if b, err := r.reader(ctx); err == nil {
 			if id, _, _, err := b.ReadID("HEAD"); err == nil {
-				r.idLen = len(id)
+				r.idLen.Store(int32(len(id)))
 			}
 		}
 	}
-	return r.idLen
+	return int(r.idLen.Load())
 }
 
 // isHead reports whether id is the commit HEAD points at.
