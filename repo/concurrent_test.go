@@ -71,7 +71,7 @@ func TestConcurrentRepo(t *testing.T) {
 		if err != nil {
 			return a, err
 		}
-		a.verify = fmt.Sprint(rep.Pass, rep.Tally, len(rep.Commits), rep.Violations)
+		a.verify = fmt.Sprint(rep.Pass, rep.Lines, len(rep.Commits), rep.Violations)
 		for _, id := range ids[:stamped] {
 			rec, err := r.StoredRecord(ctx, id, trust)
 			if err != nil {
