@@ -10,7 +10,7 @@
 //
 //	signer, _ := attest.LoadSigner(pemBytes, password)
 //	env, _ := attest.Sign(rec, commitObject, signer)
-//	ring := attest.NewKeyring(attest.TrustedKey{Name: "alice", Key: pub})
+//	ring, _ := attest.NewKeyring(attest.TrustedKey{Name: "alice", Key: pub})
 //	res, err := attest.Verify(env.Bytes(), &attest.VerifyOptions{Keyring: ring, Commit: id})
 //
 // # Envelopes and bundles
@@ -36,7 +36,8 @@
 // Ed25519ph) and RSA-3072 keys. [MarshalPrivateKey] writes cosign's
 // encrypted format ("ENCRYPTED SIGSTORE PRIVATE KEY", scrypt and
 // secretbox), so cosign keys and hallmark keys are interchangeable.
-// [LoadSignerRef] also takes KMS references (awskms://, gcpkms://,
-// azurekms://, hashivault://, or any sigstore-kms-NAME plugin on PATH)
-// through sigstore's kms package; see the README for compiling a provider in.
+// [LoadSigner] reads such a file (or a plain PEM key); [LoadKMSSigner]
+// takes KMS references (awskms://, gcpkms://, azurekms://, hashivault://,
+// or any sigstore-kms-NAME plugin on PATH, see [IsKMSRef]) through
+// sigstore's kms package; see the README for compiling a provider in.
 package attest

@@ -23,7 +23,7 @@
 // Reading one and its keys:
 //
 //	pol, ring, err := policy.LoadFile("/etc/hallmark/policy.yaml")
-//	pol, ring, err := r.PolicyAt(ctx, base) // r a *repo.Repo: the policy of a commit
+//	pol, ring, err = r.PolicyAt(ctx, base)  // r a *repo.Repo: the policy of a commit
 //
 // # Claims
 //

@@ -1,6 +1,9 @@
-// Package repo works on a real git repository: it computes the authorship
-// record of a commit from the commit's diff and the conventions that coding
-// agents leave in commit messages, and sums records over a history.
+// Package repo works on a real git repository: it captures who changes the
+// work tree ([Repo.Checkpoint], [Repo.OpenBuffer] for an editor's
+// buffers), computes, signs and stores each commit's record
+// ([Repo.Stamp]), shares records with remotes ([Repo.Sync]), carries them
+// through rewrites, and verifies a range against a trust policy
+// ([Repo.Verify]).
 //
 //	r, err := repo.Open(ctx, ".")
 //	rec, err := r.Record(ctx, "HEAD")
@@ -15,12 +18,16 @@
 // resolutions and evil merges), so that a branch's lines are not counted
 // twice. Binary files are listed with no spans.
 //
-// # Inference from conventions
+// # Capture, and inference from conventions
 //
-// Until capture exists, attribution comes from [provenance.Detect]: every
-// added line of a commit that carries an AI marker is attributed to that
-// model with class ai, every other added line to the commit's author as
-// human. The record's Method says so.
+// A record's lines come from capture where there is some: checkpoints
+// record who changed which lines of the work tree, and [Repo.Stamp]
+// intersects that pending attribution with the commit's diff (method
+// "capture"; what was not committed stays pending). Without capture, they
+// come from [provenance.Detect]: every added line of a commit that carries
+// an AI marker is attributed to that model with class ai, every other
+// added line to the commit's author as human (method "conventions"). The
+// record's Method says which.
 //
 // # Git hooks
 //

@@ -19,9 +19,9 @@ import (
 var readmeSkipped = map[string]string{
 	"go install github.com/hallmark-dev/hallmark/cmd/hallmark@latest": "needs the network; the test runs the binary built from this tree",
 	"go test ./...": "the tests themselves",
-	"go vet -vettool=$(go env GOPATH)/bin/aishare -sensitive=example.com/app/crypto/... ./...":       "needs aishare installed and a Go module with that package",
-	"hallmark report --deps --by module ./...":                                                       "needs a Go module and its dependencies (analysis tests cover it)",
-	"hallmark report --deps --json ./... | jq '.modules[] | select(.source == \"unknown\") | .path'": "needs a Go module, its dependencies and jq",
+	"go vet -vettool=$(go env GOPATH)/bin/aishare -repo=$PWD -sensitive=example.com/app/crypto/... ./...": "needs aishare installed and a Go module with that package",
+	"hallmark report --deps --by module ./...":                                                            "needs a Go module and its dependencies (analysis tests cover it)",
+	"hallmark report --deps --json ./... | jq '.modules[] | select(.source == \"unknown\") | .path'":      "needs a Go module, its dependencies and jq",
 }
 
 // readmeNeeds are commands that need a program that may be missing.
