@@ -40,6 +40,20 @@
 // carries the whole closure: a sorted list of (package, lines), which the
 // importer merges, each package once. Facts hold sorted slices only, never
 // maps: they are gob-encoded, and must encode the same way every time.
+//
+// go vet drops the errors of the packages it analyses only for their facts
+// (dependencies), so a package that cannot be attributed exports a fact
+// that carries its error ([Fact.Err]), and every package that imports it
+// fails with an [ImportError] that says which and why: a dependency's
+// broken bundle fails `go vet ./...` as it fails `hallmark report --deps`,
+// never leaving that dependency's lines silently out of a closure.
+//
+// # Caching
+//
+// go vet caches each package's result by its Go files,
+// its dependencies' facts and the tool's flags. It does not see what
+// aishare reads beside them: a new record in refs/notes/hallmark, a new
+// policy at HEAD, a bundle's file. `go vet -a` recomputes everything.
 package aishare
 
 import (
