@@ -110,12 +110,16 @@
 // # hallmark install-agent
 //
 //	hallmark install-agent AGENT [--scope project|user] [--remove] [--model ID] [--bin PATH]
+//	hallmark install-agent codex --notify [--scope project|user] [--remove]
 //
 // Writes the agent's hook configuration so that it runs checkpoint --hook
 // before and after it acts, merged with what is there, once. --scope user
 // writes into your home directory; --remove takes hallmark's entries out;
 // --model is passed for payloads that name no model; --bin is the hallmark
-// command the hooks run.
+// command the hooks run. codex --notify sets the top-level notify program
+// of .codex/config.toml instead of .codex/hooks.json, editing only that
+// key's lines; a notify that runs another program is left as it is, and
+// the command says so and fails.
 //
 // # hallmark stamp
 //

@@ -54,7 +54,7 @@ var agentConfigs = map[string]agentConfig{
 
 func newInstallAgent() *cobra.Command {
 	var scope, bin, model string
-	var remove bool
+	var remove, notify bool
 	names := make([]string, 0, len(agentConfigs))
 	for n := range agentConfigs {
 		names = append(names, n)
@@ -72,13 +72,19 @@ changed.
 
   hallmark install-agent claude-code            # .claude/settings.json
   hallmark install-agent codex --scope user     # ~/.codex/hooks.json
+  hallmark install-agent codex --notify         # notify = [...] in .codex/config.toml
   hallmark install-agent cursor                 # .cursor/hooks.json
   hallmark install-agent cursor --remove
   hallmark install-agent claude-code --model anthropic/claude-opus-4-5-20251101
 
 Agents: ` + strings.Join(names, ", ") + `. --scope project (the default) writes
 into the repository you stand in, user into your home directory. OpenCode and
-Amp run plugins: a small TypeScript plugin is written that calls hallmark.`,
+Amp run plugins: a small TypeScript plugin is written that calls hallmark.
+
+codex --notify sets Codex's notify program instead (config.toml's top-level
+notify key, run with the turn's JSON at the end of each agent turn), editing
+only that key's lines; a notify that runs another program is never replaced:
+it says so and stops.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			agent := agenthook.Canonical(args[0])
@@ -106,6 +112,12 @@ Amp run plugins: a small TypeScript plugin is written that calls hallmark.`,
 			if rel == "" {
 				return usagef("%s has no %s configuration: use --scope %s", agent, scope, map[string]string{"project": "user", "user": "project"}[scope])
 			}
+			if notify && agent != "codex" {
+				return usagef("--notify is Codex's config.toml notify program; %s has none", agent)
+			}
+			if notify {
+				rel = ".codex/config.toml"
+			}
 			path := filepath.Join(base, filepath.FromSlash(rel))
 			command := bin + " " + hookMark + agent
 			if model != "" {
@@ -114,7 +126,17 @@ Amp run plugins: a small TypeScript plugin is written that calls hallmark.`,
 				}
 				command += " --model " + model
 			}
-			changes, err := installAgent(agent, cfg, path, command, remove)
+			var changes []string
+			var err error
+			if notify {
+				argv := []string{bin, "checkpoint", "--hook", "codex"}
+				if model != "" {
+					argv = append(argv, "--model", model)
+				}
+				changes, err = installCodexNotify(path, argv, remove)
+			} else {
+				changes, err = installAgent(agent, cfg, path, command, remove)
+			}
 			if err != nil {
 				return err
 			}
@@ -130,6 +152,7 @@ Amp run plugins: a small TypeScript plugin is written that calls hallmark.`,
 	}
 	cmd.Flags().StringVar(&scope, "scope", "project", "project (this repository) or user (your home directory)")
 	cmd.Flags().BoolVar(&remove, "remove", false, "take hallmark's hooks out again")
+	cmd.Flags().BoolVar(&notify, "notify", false, "codex: set config.toml's notify program instead of hooks.json")
 	cmd.Flags().StringVar(&bin, "bin", "hallmark", "the hallmark command the hooks run")
 	cmd.Flags().StringVar(&model, "model", "", "the model id the hooks pass when a payload names none (models.dev form)")
 	return cmd
