@@ -1,6 +1,13 @@
 // Package attribution answers, for every line of a tree, who wrote it, in
 // which commit, and on what evidence; and adds it up.
 //
+//	a, err := attribution.Analyze(ctx, r, &attribution.Options{Keyring: ring}) // r a *repo.Repo
+//	rep, err := a.Report(ctx, "model")                                          // or "file", "evidence", "quarter"...
+//	for _, row := range rep.Breakdown {
+//		fmt.Printf("%s: %d lines, %.0f%% by models\n", row.Key, row.Lines.Total(), 100*row.Lines.AIShare())
+//	}
+//	lines, err := a.File("main.go") // per line: commit, author, class, evidence
+//
 // # How
 //
 // git blame run per file walks the history once per file. The engine walks
@@ -35,8 +42,7 @@
 // replays the history. Entries are keyed by commit id, which fixes a
 // history, so rewrites need no invalidation; refs/replace and grafts name
 // the cache directory. Notes and keys are read at every report, so a new
-// record or another policy changes the answer without a replay. The result is
-// cached in the git directory by commit id (see "The cache").
+// record or another policy changes the answer without a replay.
 //
 // Each line's commit then gets its attribution from that commit's record
 // in refs/notes/hallmark: "signed" when the record's signature verifies

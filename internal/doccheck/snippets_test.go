@@ -26,6 +26,7 @@ type snippet struct {
 var snippets = map[string]snippet{
 	"agenthook":    {prelude: "var payload []byte"},
 	"analysis":     {prelude: "var ctx context.Context"},
+	"attribution":  {prelude: "var (ctx context.Context; r *repo.Repo; ring *attest.Keyring)"},
 	"attest":       {prelude: "var (pemBytes, password, commitObject []byte; rec *provenance.Record; pub crypto.PublicKey; id string)"},
 	"hallmarktest": {prelude: "func runMyAgent(t *testing.T, dir string, s signature.Signer) {}", decls: true},
 	"policy":       {prelude: "var (ctx context.Context; r *repo.Repo; base string)"},
@@ -35,7 +36,7 @@ var snippets = map[string]snippet{
 
 // imports are what a snippet may name, by package name.
 var imports = map[string]string{
-	"agenthook": module + "/agenthook", "analysis": module + "/analysis", "attest": module + "/attest",
+	"agenthook": module + "/agenthook", "analysis": module + "/analysis", "attest": module + "/attest", "attribution": module + "/attribution",
 	"hallmarktest": module + "/hallmarktest", "policy": module + "/policy", "provenance": module + "/provenance",
 	"repo": module + "/repo", "context": "context", "crypto": "crypto", "fmt": "fmt", "testing": "testing",
 	"signature": "github.com/sigstore/sigstore/pkg/signature",
