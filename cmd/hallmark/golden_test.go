@@ -47,6 +47,7 @@ func TestGolden(t *testing.T) {
 		{name: "init", args: []string{"init"}},
 		{name: "init-json", args: []string{"init", "--json"}},
 		{do: func() {
+			r.Write("go.mod", "module example.com/golden\n\ngo 1.22\n")
 			r.Write("main.go", "package main\n\nfunc main() {\n\tprintln(hello())\n}\n")
 			r.Git(append(noHooks, "add", "-A")...)
 			r.Git(append(noHooks, "commit", "-q", "-m", "initial")...)
@@ -68,6 +69,8 @@ func TestGolden(t *testing.T) {
 		{name: "report", args: []string{"report", "--no-cache"}},
 		{name: "report-by-model", args: []string{"report", "--no-cache", "--by", "model", "--key", pub}},
 		{name: "report-json", args: []string{"report", "--no-cache", "--by", "file", "--json"}},
+		{name: "report-packages", args: []string{"report", "--key", pub, "./..."}},
+		{name: "report-packages-json", args: []string{"report", "--key", pub, "--json", "./..."}},
 		{name: "blame", args: []string{"blame", "--no-cache", "hello.go"}},
 		{name: "blame-json", args: []string{"blame", "--no-cache", "--json", "--key", pub, "gen.go"}},
 		{name: "verify", args: []string{"verify", "--key", pub}},
@@ -82,7 +85,7 @@ func TestGolden(t *testing.T) {
 			s.do()
 			continue
 		}
-		res := hallmark(t, r.Dir, []string{"HALLMARK_PASSWORD="}, s.args...)
+		res := hallmark(t, r.Dir, []string{"HALLMARK_PASSWORD=", "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local", "GOPROXY=off"}, s.args...)
 		got := transcript(s.args, res, map[string]string{r.Dir: "$REPO", bare: "$REMOTE", keys: "$KEYS"})
 		file := filepath.Join("testdata", "golden", s.name+".txt")
 		if *update {
