@@ -79,33 +79,60 @@ type Problem struct {
 func (p Problem) Error() string { return p.Message }
 func (p Problem) Unwrap() error { return p.Err }
 
+// The kinds of [Problem]: the stable names scripts read in the JSON form.
+// A Go caller matches the sentinel instead (errors.Is), which is finer:
+// KindMalformed, for one, is any of attest's four ways a line can be
+// malformed. The JSON form carries Kind, Path and Message; Err does not
+// travel.
+const (
+	KindBadSignature      = "bad-signature"      // attest.ErrBadSignature
+	KindMalformed         = "malformed"          // attest.ErrMalformed, ErrPayloadType, ErrStatement, ErrInvalidRecord
+	KindMismatch          = "mismatch"           // attest.ErrSubjectMismatch, ErrDigestMismatch; ErrRecordMismatch
+	KindNotAllowed        = "not-allowed"        // ErrNotAllowed
+	KindConflict          = "conflict"           // ErrConflict
+	KindNotDerived        = "not-derived"        // ErrNotDerived
+	KindUnsigned          = "unsigned"           // ErrNoTrustedRecord
+	KindReviewRequired    = "review-required"    // ErrReviewRequired
+	KindAIShare           = "ai-share"           // ErrAIShare
+	KindNoteUnreadable    = "note-unreadable"    // ErrNoteUnreadable
+	KindNoteTooLarge      = "note-too-large"     // ErrNoteTooLarge, ErrEnvelopeTooLarge
+	KindIncompleteHistory = "incomplete-history" // ErrIncompleteHistory
+	KindError             = "error"              // anything else (a git failure, say)
+)
+
 // The kinds of problem, by the sentinel they wrap.
 var problemKinds = []struct {
 	err  error
 	kind string
 }{
-	{attest.ErrBadSignature, "bad-signature"},
-	{attest.ErrMalformed, "malformed"},
-	{attest.ErrPayloadType, "malformed"},
-	{attest.ErrStatement, "malformed"},
-	{attest.ErrInvalidRecord, "malformed"},
-	{attest.ErrSubjectMismatch, "mismatch"},
-	{attest.ErrDigestMismatch, "mismatch"},
-	{ErrRecordMismatch, "mismatch"},
-	{ErrNotAllowed, "not-allowed"},
-	{ErrConflict, "conflict"},
-	{ErrNotDerived, "not-derived"},
-	{ErrNoTrustedRecord, "unsigned"},
-	{ErrReviewRequired, "review-required"},
-	{ErrAIShare, "ai-share"},
-	{ErrNoteUnreadable, "note-unreadable"},
-	{ErrNoteTooLarge, "note-too-large"},
-	{ErrEnvelopeTooLarge, "note-too-large"},
-	{ErrIncompleteHistory, "incomplete-history"},
+	{attest.ErrBadSignature, KindBadSignature},
+	{attest.ErrMalformed, KindMalformed},
+	{attest.ErrPayloadType, KindMalformed},
+	{attest.ErrStatement, KindMalformed},
+	{attest.ErrInvalidRecord, KindMalformed},
+	{attest.ErrSubjectMismatch, KindMismatch},
+	{attest.ErrDigestMismatch, KindMismatch},
+	{ErrRecordMismatch, KindMismatch},
+	{ErrNotAllowed, KindNotAllowed},
+	{ErrConflict, KindConflict},
+	{ErrNotDerived, KindNotDerived},
+	{ErrNoTrustedRecord, KindUnsigned},
+	{ErrReviewRequired, KindReviewRequired},
+	{ErrAIShare, KindAIShare},
+	{ErrNoteUnreadable, KindNoteUnreadable},
+	{ErrNoteTooLarge, KindNoteTooLarge},
+	{ErrEnvelopeTooLarge, KindNoteTooLarge},
+	{ErrIncompleteHistory, KindIncompleteHistory},
 }
 
+// NewProblem is the problem err makes, its Kind chosen by the sentinel err
+// wraps ([KindError] for none): for a caller that reports a problem of its
+// own beside verify's (a review bot's "the base has no policy") in the
+// same form.
+func NewProblem(path string, err error) Problem { return newProblem(path, err) }
+
 func newProblem(path string, err error) Problem {
-	kind := "error"
+	kind := KindError
 	for _, k := range problemKinds {
 		if errors.Is(err, k.err) {
 			kind = k.kind
@@ -324,7 +351,7 @@ func (r *Repo) StoredRecord(ctx context.Context, rev string, t *Trust) (*provena
 	}
 	var errs []error
 	for _, p := range cv.Problems {
-		if p.Kind == "review-required" {
+		if p.Kind == KindReviewRequired {
 			continue // a policy's demand of the commit, not of its record
 		}
 		errs = append(errs, Violation{Commit: cv.Commit, Problem: p})

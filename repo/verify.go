@@ -91,6 +91,9 @@ type Violation struct {
 	Problem
 }
 
+// Unwrap is the problem's cause, for errors.Is and errors.As.
+func (v Violation) Unwrap() error { return v.Err }
+
 func (v Violation) Error() string {
 	if v.Commit == "" {
 		return v.Message
