@@ -1,6 +1,9 @@
 package attest
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // The causes for which verification fails. Each error returned by [Verify]
 // wraps exactly one of them.
@@ -21,4 +24,7 @@ var (
 var (
 	ErrKeyPassword = errors.New("attest: wrong password for private key")
 	ErrKeyFormat   = errors.New("attest: unsupported key")
+	// ErrDuplicateKey: two keys of a keyring have one name. It wraps
+	// ErrKeyFormat.
+	ErrDuplicateKey = fmt.Errorf("%w: two trusted keys of one name", ErrKeyFormat)
 )

@@ -49,7 +49,7 @@ func (r *Keyring) Add(k TrustedKey) error {
 	}
 	for _, e := range r.keys {
 		if e.name == k.Name {
-			return fmt.Errorf("%w: two trusted keys are named %q", ErrKeyFormat, k.Name)
+			return fmt.Errorf("%w: %q", ErrDuplicateKey, k.Name)
 		}
 	}
 	v, err := NewVerifier(k.Key)
@@ -69,7 +69,7 @@ func (r *Keyring) Merge(other *Keyring) error {
 	for _, k := range other.keys {
 		for _, e := range r.keys {
 			if e.name == k.name {
-				return fmt.Errorf("%w: two trusted keys are named %q", ErrKeyFormat, k.name)
+				return fmt.Errorf("%w: %q", ErrDuplicateKey, k.name)
 			}
 		}
 		r.keys = append(r.keys, k)

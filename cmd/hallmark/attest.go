@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/attest"
-	"github.com/hallmark-dev/hallmark/internal/git"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 	"github.com/spf13/cobra"
@@ -218,7 +214,7 @@ On rejection the named reason goes to stderr and the exit status is 1.
 				return err
 			}
 			if r != nil {
-				if err := checkFileDigests(ctx, r, res.Record); err != nil {
+				if err := r.CheckDigests(ctx, res.Record); err != nil {
 					return err
 				}
 			}
@@ -231,25 +227,6 @@ On rejection the named reason goes to stderr and the exit status is 1.
 	f.StringVar(&blob, "blob", "", "raw commit object file the attestation must be about")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
-}
-
-// checkFileDigests compares every file digest of the record with the
-// commit's own files.
-func checkFileDigests(ctx context.Context, r *repo.Repo, rec *provenance.Record) error {
-	for _, f := range rec.Files {
-		data, err := r.ReadFile(ctx, rec.Commit, f.Path)
-		if err != nil {
-			if errors.Is(err, git.ErrNotFound) {
-				return fmt.Errorf("%w: %s is not in commit %s", attest.ErrDigestMismatch, f.Path, rec.Commit)
-			}
-			return err
-		}
-		sum := sha256.Sum256(data)
-		if got := "sha256:" + hex.EncodeToString(sum[:]); got != f.Digest {
-			return fmt.Errorf("%w: %s in %s is %s, the record says %s", attest.ErrDigestMismatch, f.Path, rec.Commit, got, f.Digest)
-		}
-	}
-	return nil
 }
 
 func printVerified(cmd *cobra.Command, res *attest.Result, asJSON bool) error {

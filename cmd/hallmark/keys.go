@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/sigstore/sigstore/pkg/signature"
@@ -133,30 +132,22 @@ type attestSignerVerifier = signature.SignerVerifier
 
 // loadSigner reads a private key file, or opens a KMS reference.
 func loadSigner(ctx context.Context, ref string) (signature.SignerVerifier, error) {
-	if attest.IsKMSRef(ref) {
-		return attest.LoadKMSSigner(ctx, ref)
-	}
-	b, err := os.ReadFile(ref)
-	if err != nil {
-		return nil, fmt.Errorf("read key: %w", err)
-	}
 	password, set := os.LookupEnv(passwordEnv)
-	s, err := attest.LoadSigner(b, []byte(password))
+	opts := &attest.SignerOptions{Password: []byte(password)}
 	typed := false
-	if errors.Is(err, attest.ErrKeyPassword) && !set {
+	if !set {
 		// On a terminal, ask, as cosign does; hooks and scripts have none.
-		if p, ok := promptPassword(ref); ok {
-			typed = true
-			s, err = attest.LoadSigner(b, []byte(p))
+		opts.AskPassword = func(ref string) ([]byte, bool) {
+			p, ok := promptPassword(ref)
+			typed = ok
+			return []byte(p), ok
 		}
 	}
+	s, err := attest.OpenSigner(ctx, ref, opts)
 	if errors.Is(err, attest.ErrKeyPassword) {
 		return nil, &keyPasswordError{key: ref, unset: !typed && (!set || password == ""), typed: typed}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("key %s: %w", ref, err)
-	}
-	return s, nil
+	return s, err
 }
 
 // loadKeyring reads public keys, named after their files ("alice.pub" is
@@ -165,29 +156,11 @@ func loadKeyring(paths []string) (*attest.Keyring, error) {
 	if len(paths) == 0 {
 		return nil, usagef("no trusted key: pass --key PUB (a public key file)")
 	}
-	ring := &attest.Keyring{}
-	for _, p := range paths {
-		name, path, ok := strings.Cut(p, "=")
-		if !ok {
-			path = p
-			name = strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("read public key: %w", err)
-		}
-		pub, err := attest.ParsePublicKey(b)
-		if err != nil {
-			return nil, fmt.Errorf("public key %s: %w", path, err)
-		}
-		if err := ring.Add(attest.TrustedKey{Name: name, Key: pub}); err != nil {
-			if errors.Is(err, attest.ErrKeyFormat) {
-				return nil, usagef("%v (name keys with NAME=PATH)", err)
-			}
-			return nil, err
-		}
+	ring, err := attest.LoadKeyring(paths)
+	if errors.Is(err, attest.ErrDuplicateKey) {
+		return nil, usagef("%v (name keys with NAME=PATH)", err)
 	}
-	return ring, nil
+	return ring, err
 }
 
 // promptPassword asks for a key's password on the terminal, when both
