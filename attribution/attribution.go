@@ -386,8 +386,8 @@ func (a *Analysis) File(p string) ([]Line, error) {
 	if f.Binary {
 		return nil, fmt.Errorf("%w: %s", ErrBinary, p)
 	}
-	out := make([]Line, len(f.Lines))
-	for i, o := range f.Lines {
+	out := make([]Line, f.Count)
+	for i, o := range f.origins() {
 		au, cl, ev := a.lineOf(o)
 		l := Line{Line: i + 1, Author: au, Class: cl, Evidence: ev}
 		if o.S != boundary {
@@ -427,13 +427,12 @@ func (a *Analysis) tallyFiles(files map[string]*fileState) provenance.Count {
 		if f.Binary || !a.selected(p) {
 			continue
 		}
-		for _, o := range f.Lines {
-			if o.S == boundary {
-				continue
+		f.each(func(o origin) {
+			if o.S != boundary {
+				_, cl, _ := a.lineOf(o)
+				c.Add(cl, 1)
 			}
-			_, cl, _ := a.lineOf(o)
-			c.Add(cl, 1)
-		}
+		})
 	}
 	return c
 }

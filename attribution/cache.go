@@ -32,7 +32,7 @@ import (
 // recently used; an entry holds the tree's origins, the commits its lines
 // name, and a count per commit of the history (for --by month|quarter).
 const (
-	cacheVersion = 4
+	cacheVersion = 5
 	cacheEntries = 8
 )
 
@@ -115,8 +115,8 @@ func saveCache(path string, b *treeBlame) error {
 	slices.Sort(cb.Names)
 	for _, n := range cb.Names {
 		fs := *b.Files[n]
-		lines := make([]origin, len(fs.Lines))
-		for i, o := range fs.Lines {
+		runs := make([]run, len(fs.Runs))
+		for i, o := range fs.Runs {
 			if o.S != boundary {
 				ns, ok := srcMap[o.S]
 				if !ok {
@@ -139,9 +139,9 @@ func saveCache(path string, b *treeBlame) error {
 				}
 				o.S = ns
 			}
-			lines[i] = o
+			runs[i] = o
 		}
-		fs.Lines = lines
+		fs.Runs = runs
 		cb.Files = append(cb.Files, fs)
 	}
 	dir := filepath.Dir(path)

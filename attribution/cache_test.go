@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hallmark-dev/hallmark/internal/gittest"
 	"github.com/hallmark-dev/hallmark/internal/histgen"
+	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
 )
@@ -123,6 +124,34 @@ func TestIncrementalCache(t *testing.T) {
 		}
 	})
 
+	t.Run("a removed record changes the answer, not the cache", func(t *testing.T) {
+		g.Git("notes", "--ref", repo.NotesRef, "remove", "HEAD")
+		a, n := analyzeCounting(t, rp, Options{})
+		lines, _ := a.File("agent.go")
+		if !a.FromCache || n != 0 || lines[0].Class != provenance.Human || lines[0].Evidence != None {
+			t.Errorf("after the record was removed: from cache %v, %d replayed, %+v", a.FromCache, n, lines[0])
+		}
+		if _, err := rp.Stamp(ctx, "HEAD", nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("a rebased branch", func(t *testing.T) {
+		base := strings.TrimSpace(g.Git("rev-parse", "HEAD~2"))
+		g.Git("checkout", "-q", "-b", "topic", base)
+		g.Write("topic.txt", "t1\nt2\n")
+		g.Commit("topic", "")
+		analyzeCounting(t, rp, Options{}) // CI's report on the branch
+		g.Git("rebase", "-q", "main")
+		a, n := analyzeCounting(t, rp, Options{})
+		if n != 1 {
+			t.Errorf("replayed %d commits for a branch of one commit rebased onto a cached main", n)
+		}
+		sameAsUncached(t, g.Dir, rp, a)
+		g.Git("checkout", "-q", "main")
+		g.Git("branch", "-q", "-D", "topic")
+	})
+
 	t.Run("tallies at tags, incrementally", func(t *testing.T) {
 		g.Git("tag", "v1", "HEAD~1")
 		analyzeCounting(t, rp, Options{Tags: true})
@@ -205,5 +234,45 @@ func TestPeriodsFromTheReplay(t *testing.T) {
 				t.Errorf("by %s, from cache %v (-Periods +report)\n%s", by, a.FromCache, diff)
 			}
 		}
+	}
+}
+
+// TestCacheAcrossTrust: the cache holds no evidence, so a change of keys or
+// of policy changes a cached report's answer as it changes an uncached
+// one's.
+func TestCacheAcrossTrust(t *testing.T) {
+	ctx := context.Background()
+	_, rp, ring := evidenceRepo(t)
+	evidenceOf := func(o Options) (Evidence, bool) {
+		t.Helper()
+		a, err := Analyze(ctx, rp, &o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, err := a.File("signed.go")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lines[0].Evidence, a.FromCache
+	}
+	record := &policy.Policy{Keys: []policy.Key{{Name: "dev", PublicKey: "x", May: []policy.Claim{policy.ClaimRecord}}}}
+	review := &policy.Policy{Keys: []policy.Key{{Name: "dev", PublicKey: "x", May: []policy.Claim{policy.ClaimReview}}}}
+	for _, c := range []struct {
+		reason string
+		o      Options
+		want   Evidence
+	}{
+		{"the key trusted, allowed to record", Options{Keyring: ring, Policy: record}, Signed},
+		{"the policy changed: the key may only review", Options{Keyring: ring, Policy: review}, Untrusted},
+		{"no keys", Options{}, Untrusted},
+		{"the key trusted again", Options{Keyring: ring, Policy: record}, Signed},
+	} {
+		ev, cached := evidenceOf(c.o)
+		if ev != c.want {
+			t.Errorf("%s: evidence %q, want %q (from cache %v)", c.reason, ev, c.want, cached)
+		}
+	}
+	if _, cached := evidenceOf(Options{Keyring: ring}); !cached {
+		t.Error("the reports after the first were not read from the cache")
 	}
 }

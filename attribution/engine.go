@@ -17,8 +17,8 @@ import (
 
 // origin is where a line came from: S, an index into the table of
 // (commit, path) sources (-1 for a line older than the range), and its
-// line number in that commit's version of that file. Eight bytes a line:
-// the replay copies these arrays for every file each commit changes.
+// line number in that commit's version of that file. Files keep their
+// lines' origins as runs (runs.go).
 type origin struct {
 	S, N int32
 }
@@ -30,11 +30,6 @@ type Source struct {
 
 // boundary marks lines from before the range (--since).
 const boundary = -1
-
-type fileState struct {
-	Lines  []origin
-	Binary bool
-}
 
 // treeState is the line origins of every file of one commit's tree.
 type treeState struct {
@@ -112,12 +107,12 @@ func (e *engine) adopt(sb *treeBlame) map[string]*fileState {
 	}
 	files := make(map[string]*fileState, len(sb.Files))
 	for p, fs := range sb.Files {
-		nf := &fileState{Binary: fs.Binary, Lines: make([]origin, len(fs.Lines))}
-		for i, o := range fs.Lines {
-			if o.S != boundary {
-				o.S = remap[o.S]
+		nf := &fileState{Binary: fs.Binary, Count: fs.Count, Runs: make([]run, len(fs.Runs))}
+		for i, r := range fs.Runs {
+			if r.S != boundary {
+				r.S = remap[r.S]
 			}
-			nf.Lines[i] = o
+			nf.Runs[i] = r
 		}
 		files[p] = nf
 	}
@@ -272,12 +267,7 @@ func (e *engine) oldFile(parent string, files map[string]*fileState, path string
 	if err != nil {
 		return nil, err
 	}
-	n := git.CountLines(data)
-	fs := &fileState{Lines: make([]origin, n)}
-	for i := range fs.Lines {
-		fs.Lines[i] = origin{S: boundary, N: int32(i + 1)}
-	}
-	return fs, nil
+	return boundaryFile(git.CountLines(data)), nil
 }
 
 // newCount is the number of lines of the new version of a file.
@@ -393,7 +383,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 		}
 		oldN := 0
 		if old != nil {
-			oldN = len(old.Lines)
+			oldN = old.Count
 		}
 		n := newCount(oldN, f)
 		if n < 0 && !f.Binary {
@@ -403,7 +393,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 		if len(parents) <= 1 {
 			// The common case, one parent: copy the unchanged runs between
 			// hunks, and give the hunks' lines to this commit.
-			files[f.Path] = &fileState{Lines: spliced(old, f, n, si)}
+			files[f.Path] = spliced(old, f, n, si)
 			for _, h := range f.Hunks {
 				own += h.NewLines
 			}
@@ -433,6 +423,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 			if src == nil || src.Binary {
 				continue
 			}
+			srcLines := src.origins()
 			for ln := 1; ln <= n; ln++ {
 				if assigned[ln-1] {
 					continue
@@ -441,8 +432,8 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 				if pf != nil {
 					ol, ok = pf.OldLine(ln)
 				}
-				if ok && ol >= 1 && ol <= len(src.Lines) {
-					result[ln-1] = src.Lines[ol-1]
+				if ok && ol >= 1 && ol <= len(srcLines) {
+					result[ln-1] = srcLines[ol-1]
 					assigned[ln-1] = true
 				}
 			}
@@ -453,7 +444,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 				own++
 			}
 		}
-		files[f.Path] = &fileState{Lines: result}
+		files[f.Path] = fromOrigins(result)
 	}
 	e.b.Own[c.ID] = int32(own)
 	if _, class := repo.InferAuthor((*repo.Commit)(c)); class != provenance.Human {
@@ -629,50 +620,6 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 		}
 	}
 	return nil
-}
-
-// spliced builds a file's new line origins from its old ones and a -U0
-// diff: runs of unchanged lines are copied, added lines belong to commit
-// source si.
-func spliced(old *fileState, f *git.FileDiff, n int, si int32) []origin {
-	out := make([]origin, 0, n)
-	var src []origin
-	if old != nil && !old.Binary {
-		src = old.Lines
-	}
-	oi := 0 // next old line to copy, 0-based
-	for _, h := range f.Hunks {
-		// Old lines before the hunk are unchanged. With no old lines, the
-		// hunk comes after old line OldStart.
-		upto := h.OldStart - 1
-		if h.OldLines == 0 {
-			upto = h.OldStart
-		}
-		if upto > oi && upto <= len(src) {
-			out = append(out, src[oi:upto]...)
-			oi = upto
-		}
-		for k := 0; k < h.NewLines; k++ {
-			out = append(out, origin{S: si, N: int32(h.NewStart + k)})
-		}
-		oi += h.OldLines
-	}
-	if oi < len(src) {
-		out = append(out, src[oi:]...)
-	}
-	if len(out) != n {
-		// The diff and the state disagree (a state read from a file git
-		// treats differently): fall back to line-by-line mapping.
-		out = out[:0]
-		for ln := 1; ln <= n; ln++ {
-			if ol, ok := f.OldLine(ln); ok && ol >= 1 && ol <= len(src) {
-				out = append(out, src[ol-1])
-			} else {
-				out = append(out, origin{S: si, N: int32(ln)})
-			}
-		}
-	}
-	return out
 }
 
 // unchangedContent reports whether a diff entry keeps the content byte for

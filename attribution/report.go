@@ -51,7 +51,7 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 	files := a.Files()
 	rep.Files = len(files) + len(a.Binary)
 	for _, p := range files {
-		for _, o := range a.blame.Files[p].Lines {
+		for _, o := range a.blame.Files[p].origins() {
 			if o.S == boundary {
 				continue
 			}

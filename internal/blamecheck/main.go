@@ -105,7 +105,7 @@ func run(dir, rev string, sample int, minPct float64, verbose bool) error {
 	}
 	engine := time.Since(start)
 	pprof.StopCPUProfile()
-	mem := readMemory(rss.Stop())
+	mem := rss.Stop()
 	if sample < 0 {
 		fmt.Printf("engine (whole tree, uncached) %.2fs, %d files; %s\n", engine.Seconds(), len(a.Files()), mem)
 		return nil

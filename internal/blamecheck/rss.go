@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -15,10 +14,10 @@ import (
 // The sum counts the pages of a pack file that several git processes map
 // once per process, so it is an upper bound of what the machine gives.
 type rssSampler struct {
-	mu   sync.Mutex
-	peak int64 // KB
-	stop chan struct{}
-	done chan struct{}
+	mu          sync.Mutex
+	peak, child int64 // KB: the sum's peak, the largest child's
+	stop        chan struct{}
+	done        chan struct{}
 }
 
 func startRSS(interval time.Duration) *rssSampler {
@@ -41,7 +40,7 @@ func startRSS(interval time.Duration) *rssSampler {
 
 func (s *rssSampler) sample() {
 	self := os.Getpid()
-	total := statusKB(self, "VmRSS:")
+	total, child := statusKB(self, "VmRSS:"), int64(0)
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
@@ -49,21 +48,24 @@ func (s *rssSampler) sample() {
 			continue
 		}
 		if parentOf(pid) == self {
-			total += statusKB(pid, "VmRSS:")
+			kb := statusKB(pid, "VmRSS:")
+			total += kb
+			child = max(child, kb)
 		}
 	}
 	s.mu.Lock()
 	s.peak = max(s.peak, total)
+	s.child = max(s.child, child)
 	s.mu.Unlock()
 }
 
-// Stop ends the sampling and returns the peak of the sum, in KB.
-func (s *rssSampler) Stop() int64 {
+// Stop ends the sampling and returns what it saw.
+func (s *rssSampler) Stop() memory {
 	close(s.stop)
 	<-s.done
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.peak
+	return memory{self: statusKB(os.Getpid(), "VmHWM:"), child: s.child, sum: s.peak}
 }
 
 // statusKB reads one "Key: N kB" line of /proc/PID/status; 0 when absent.
@@ -112,15 +114,11 @@ func parseStatParent(b []byte) int {
 }
 
 // memory is what the engine's pass held at most: this process's own peak
-// (VmHWM), the largest child's peak (git, as the kernel counts it for
-// waited-for children), and the sampled peak of the sum of both.
+// (VmHWM), and the sampled peaks of the largest child process (git) and
+// of the sum of all. The kernel's peak for children (getrusage) is no use
+// here: a child forked from a Go process starts with its parent's
+// resident pages counted as its own.
 type memory struct{ self, child, sum int64 }
-
-func readMemory(sum int64) memory {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru)
-	return memory{self: statusKB(os.Getpid(), "VmHWM:"), child: ru.Maxrss, sum: sum}
-}
 
 func (m memory) String() string {
 	mb := func(kb int64) string { return strconv.FormatInt((kb+512)/1024, 10) + " MB" }
