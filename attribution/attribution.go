@@ -202,7 +202,13 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 				ro.not, ro.seed = nil, nil
 			}
 		}
+		partial := false
 		if b == nil {
+			if len(opts.Paths) > 0 && !opts.Tags {
+				// Only what reaches the paths asked for (reach.go): the
+				// result is not the whole tree and is not cached.
+				ro.only, partial = a.selected, true
+			}
 			if b, err = replay(ctx, g, batch, ro); err != nil {
 				return nil, err
 			}
@@ -211,7 +217,7 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 		if opts.Tags {
 			b.Tags, b.TagsKey = a.Tags, nkey
 		}
-		if !opts.NoCache {
+		if !opts.NoCache && !partial {
 			_ = saveCache(entryPath(dir, c.ID, since), b) // a cache that cannot be written only costs time
 		}
 	}

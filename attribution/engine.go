@@ -160,6 +160,10 @@ type replayOptions struct {
 	// them instead of the beginning of the history.
 	not  []string
 	seed func(commit string) (*treeBlame, error)
+	// only, when set, limits the replay to what can reach the files of
+	// rev's tree it selects (reach.go); the result holds those files
+	// alone, and no per-commit counts (Own).
+	only func(path string) bool
 }
 
 // errFullReplay says that the cached states do not cover every commit the
@@ -220,8 +224,25 @@ func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions)
 			}
 		}
 	}
+	var paths []string
+	var keep map[string]bool
+	if o.only != nil {
+		if keep, err = selectedFiles(ctx, g, o.rev, o.only); err != nil {
+			return nil, err
+		}
+		want := make([]string, 0, len(keep))
+		for p := range keep {
+			want = append(want, p)
+		}
+		if paths, err = reachingPaths(ctx, g, order, parents, want); err != nil {
+			return nil, err
+		}
+		if len(paths) == 0 {
+			keep = nil // too many paths, or none: the whole tree
+		}
+	}
 	done := 0
-	err = streamCommits(ctx, g, order, parents, func(c *git.Commit, diffs [][]git.FileDiff, whole map[string]int) error {
+	err = streamCommits(ctx, g, order, parents, paths, func(c *git.Commit, diffs [][]git.FileDiff, whole map[string]int) error {
 		if err := e.apply(c, diffs, whole, children); err != nil {
 			return err
 		}
@@ -239,7 +260,31 @@ func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions)
 		return nil, fmt.Errorf("attribution: %s was not replayed", o.rev)
 	}
 	e.b.Files = st.files
+	if keep != nil {
+		// Files outside the paths asked for were not followed.
+		for p := range e.b.Files {
+			if !keep[p] {
+				delete(e.b.Files, p)
+			}
+		}
+		e.b.Own, e.b.Inferred = nil, nil
+	}
 	return e.b, nil
+}
+
+// selectedFiles lists the files of rev's tree that only selects.
+func selectedFiles(ctx context.Context, g *git.Repo, rev string, only func(string) bool) (map[string]bool, error) {
+	out, err := g.Output(ctx, "ls-tree", "-r", "-z", "--name-only", rev)
+	if err != nil {
+		return nil, err
+	}
+	keep := map[string]bool{}
+	for _, p := range strings.Split(string(out), "\x00") {
+		if p != "" && only(p) {
+			keep[p] = true
+		}
+	}
+	return keep, nil
 }
 
 // parentFiles returns the tree state of a parent, or nil for a parent
@@ -524,7 +569,10 @@ func findDiff(fs []git.FileDiff, path string) *git.FileDiff {
 // of the history, and the chunks are put back in order here. Merges get
 // their diffs from prepareMerges, which runs beside the log processes and
 // diffs content only where a merge differs from every parent.
-func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map[string][]string, each func(c *git.Commit, diffs [][]git.FileDiff, whole map[string]int) error) error {
+//
+// With paths, only those are diffed, and git leaves out the commits that
+// change none of them: those come to each with no diff.
+func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map[string][]string, paths []string, each func(c *git.Commit, diffs [][]git.FileDiff, whole map[string]int) error) error {
 	const chunk = 16
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	if len(order) < 4*chunk || workers < 2 {
@@ -542,7 +590,7 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 		}
 		go func() {
 			defer close(chans[w])
-			err := g.LogCommits(ctx, ids, []string{"--full-index"}, func(le *git.LogEntry) error {
+			err := g.LogCommitsPaths(ctx, ids, []string{"--full-index"}, paths, func(le *git.LogEntry) error {
 				select {
 				case chans[w] <- le:
 					return nil
@@ -565,7 +613,7 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 	}
 	mergesDone := make(chan prepared, 1)
 	go func() {
-		m, err := prepareMerges(ctx, g, merges)
+		m, err := prepareMerges(ctx, g, merges, paths)
 		mergesDone <- prepared{m, err}
 	}()
 	var mds map[string]*mergeDiff
@@ -573,9 +621,21 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents map
 		cancel()
 		return err
 	}
+	peeked := make([]*git.LogEntry, workers)
 	for c := 0; c < len(order); c++ {
 		w := (c / chunk) % workers
-		le, ok := <-chans[w]
+		le, ok := peeked[w], peeked[w] != nil
+		if !ok {
+			le, ok = <-chans[w]
+		}
+		peeked[w] = nil
+		if len(paths) > 0 && (!ok || le.Commit.ID != order[c]) {
+			// git left this commit out: it changes none of the paths.
+			if ok {
+				peeked[w] = le
+			}
+			le, ok = &git.LogEntry{Commit: &git.Commit{ID: order[c], Parents: parents[order[c]]}}, true
+		}
 		if !ok {
 			for range workers {
 				if err := <-errs; err != nil && !errors.Is(err, context.Canceled) {

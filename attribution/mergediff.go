@@ -38,6 +38,7 @@ type mergeDiff struct {
 // rawEntry is one line of `git diff-tree -r -z --raw`.
 type rawEntry struct {
 	status           byte
+	score            string // a rename's or copy's similarity, "100" for the same content
 	oldMode, newMode string
 	oldID, newID     string
 	src, dst         string // the same path unless a rename or copy
@@ -103,7 +104,7 @@ func readRaw(r io.Reader, each func(commit string, entries []rawEntry) error) er
 		if len(f) != 5 || len(f[4]) == 0 || cur == "" {
 			return fmt.Errorf("attribution: bad diff-tree entry %q", t)
 		}
-		e := rawEntry{status: f[4][0], oldMode: f[0], newMode: f[1], oldID: f[2], newID: f[3]}
+		e := rawEntry{status: f[4][0], score: f[4][1:], oldMode: f[0], newMode: f[1], oldID: f[2], newID: f[3]}
 		p, ok, err := next()
 		if err != nil {
 			return err
@@ -124,9 +125,13 @@ func readRaw(r io.Reader, each func(commit string, entries []rawEntry) error) er
 
 // rawDiffs runs `git diff-tree --stdin -r -z -M --raw --always` over
 // "COMMIT PARENT" lines and streams what it answers to each.
-func rawDiffs(ctx context.Context, g *git.Repo, in []byte, each func(commit string, entries []rawEntry) error) error {
-	return g.Stream(ctx, nil, bytes.NewReader(in), []string{"diff-tree", "--stdin", "-r", "-z", "-M", "--raw", "--always", "--no-abbrev"},
-		func(r io.Reader) error { return readRaw(r, each) })
+// With paths (literal), only those are diffed.
+func rawDiffs(ctx context.Context, g *git.Repo, in []byte, paths []string, each func(commit string, entries []rawEntry) error) error {
+	args := []string{"diff-tree", "--stdin", "-r", "-z", "-M", "--raw", "--always", "--no-abbrev"}
+	if len(paths) > 0 {
+		args = append(append(append([]string{"--literal-pathspecs"}, args...), "--"), paths...)
+	}
+	return g.Stream(ctx, nil, bytes.NewReader(in), args, func(r io.Reader) error { return readRaw(r, each) })
 }
 
 // needy is a path of a merge that differs from every parent.
@@ -137,8 +142,8 @@ type needy struct {
 }
 
 // prepareMerges computes the mergeDiff of every merge in merges (each a
-// commit id and its parents).
-func prepareMerges(ctx context.Context, g *git.Repo, merges [][]string) (map[string]*mergeDiff, error) {
+// commit id and its parents), for paths only when there are any.
+func prepareMerges(ctx context.Context, g *git.Repo, merges [][]string, paths []string) (map[string]*mergeDiff, error) {
 	out := map[string]*mergeDiff{}
 	if len(merges) == 0 {
 		return out, nil
@@ -152,7 +157,7 @@ func prepareMerges(ctx context.Context, g *git.Repo, merges [][]string) (map[str
 	}
 	// 1. Against the first parent: paths only, no content (cheap).
 	first := map[string][]rawEntry{}
-	if err := rawDiffs(ctx, g, in.Bytes(), func(c string, es []rawEntry) error {
+	if err := rawDiffs(ctx, g, in.Bytes(), paths, func(c string, es []rawEntry) error {
 		first[c] = es
 		return nil
 	}); err != nil {
@@ -239,7 +244,7 @@ func prepareMerges(ctx context.Context, g *git.Repo, merges [][]string) (map[str
 			fmt.Fprintf(&in, "%s %s\n", p[0], p[1])
 		}
 		pi := 0
-		if err := rawDiffs(ctx, g, in.Bytes(), func(c string, es []rawEntry) error {
+		if err := rawDiffs(ctx, g, in.Bytes(), paths, func(c string, es []rawEntry) error {
 			if pi >= len(renamePairs) || renamePairs[pi][0] != c {
 				return fmt.Errorf("attribution: diff-tree answered %s out of order", c)
 			}

@@ -2,7 +2,7 @@
 // line by line, on a sample of the files of any repository, and times both.
 // It is a measuring tool for BENCHMARKS.md, not part of hallmark's API.
 //
-//	go run ./internal/blamecheck -repo /path/to/clone [-rev HEAD] [-sample 200] [-min 99.9]
+//	go run ./internal/blamecheck -repo /path/to/clone [-rev HEAD] [-sample 200] [-min 99.9] [-paths 'DIR FILE']
 //
 // For each sampled text file of the tree at REV it runs
 // `git blame --porcelain REV -- FILE` and checks that every line names the
@@ -42,7 +42,11 @@ func main() {
 	verbose := flag.Bool("v", false, "print every disagreeing line")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the engine's pass to this file")
 	memProfile := flag.String("memprofile", "", "write the heap profile of the peak of the heap in use to this file")
+	paths := flag.String("paths", "", "limit the engine's pass to these paths (space-separated, as report -- PATHS), so that only what reaches them is replayed")
 	flag.Parse()
+	if *paths != "" {
+		onlyPaths = strings.Fields(*paths)
+	}
 	heapProfile, cpuProfilePath = *memProfile, *cpuProfile
 	if heapProfile != "" {
 		go peakProfiles()
@@ -54,6 +58,8 @@ func main() {
 }
 
 var heapProfile, cpuProfilePath string
+
+var onlyPaths []string
 
 // peakProfiles keeps the heap profile of the moment the heap in use was
 // largest, sampled every half second.
@@ -97,9 +103,9 @@ func run(dir, rev string, sample int, minPct float64, verbose bool) error {
 		}
 		pprof.StartCPUProfile(f)
 	}
-	rss := startRSS(50 * time.Millisecond)
+	rss := startRSS(50*time.Millisecond, "git")
 	start := time.Now()
-	a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: rev, NoCache: true})
+	a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: rev, NoCache: true, Paths: onlyPaths})
 	if err != nil {
 		return err
 	}
@@ -107,7 +113,7 @@ func run(dir, rev string, sample int, minPct float64, verbose bool) error {
 	pprof.StopCPUProfile()
 	mem := rss.Stop()
 	if sample < 0 {
-		fmt.Printf("engine (whole tree, uncached) %.2fs, %d files; %s\n", engine.Seconds(), len(a.Files()), mem)
+		fmt.Printf("engine (%s, uncached) %.2fs, %d files; %s\n", scope(), engine.Seconds(), len(a.Files()), mem)
 		return nil
 	}
 	files := pick(a.Files(), sample)
@@ -155,8 +161,8 @@ func run(dir, rev string, sample int, minPct float64, verbose bool) error {
 		pct = 100 * float64(agree) / float64(lines)
 	}
 	abs, _ := filepath.Abs(dir)
-	fmt.Printf("repository %s commit %s: %d of %d files sampled, %d lines, %.3f%% agree with git blame, %d files partly and %d wholly different; engine (whole tree, uncached) %.2fs, git blame (sampled files) %.2fs; engine's %s\n",
-		abs, a.Commit, len(files), len(a.Files()), lines, pct, partly, whole, engine.Seconds(), blameTime.Seconds(), mem)
+	fmt.Printf("repository %s commit %s: %d of %d files sampled, %d lines, %.3f%% agree with git blame, %d files partly and %d wholly different; engine (%s, uncached) %.2fs, git blame (sampled files) %.2fs; engine's %s\n",
+		abs, a.Commit, len(files), len(a.Files()), lines, pct, partly, whole, scope(), engine.Seconds(), blameTime.Seconds(), mem)
 	if pct < minPct || whole > 0 {
 		return belowTarget{fmt.Sprintf("%.3f%% agreement (want at least %.3f%%), %d files wholly different", pct, minPct, whole)}
 	}
@@ -229,4 +235,12 @@ func porcelainCommits(out []byte) []string {
 		}
 	}
 	return commits
+}
+
+// scope says what the engine's pass covered.
+func scope() string {
+	if len(onlyPaths) > 0 {
+		return "paths " + strings.Join(onlyPaths, " ")
+	}
+	return "whole tree"
 }

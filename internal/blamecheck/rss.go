@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -16,12 +17,15 @@ import (
 type rssSampler struct {
 	mu          sync.Mutex
 	peak, child int64 // KB: the sum's peak, the largest child's
+	name        string
 	stop        chan struct{}
 	done        chan struct{}
 }
 
-func startRSS(interval time.Duration) *rssSampler {
-	s := &rssSampler{stop: make(chan struct{}), done: make(chan struct{})}
+// startRSS samples the children whose name (/proc/PID/comm) begins with
+// name.
+func startRSS(interval time.Duration, name string) *rssSampler {
+	s := &rssSampler{name: name, stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		t := time.NewTicker(interval)
@@ -47,7 +51,10 @@ func (s *rssSampler) sample() {
 		if err != nil || pid == self {
 			continue
 		}
-		if parentOf(pid) == self {
+		// A child between fork and exec still shares this process's
+		// pages, and /proc counts them as its own: only children that run
+		// the named program are counted.
+		if parentOf(pid) == self && runs(pid, s.name) {
 			kb := statusKB(pid, "VmRSS:")
 			total += kb
 			child = max(child, kb)
@@ -115,12 +122,18 @@ func parseStatParent(b []byte) int {
 
 // memory is what the engine's pass held at most: this process's own peak
 // (VmHWM), and the sampled peaks of the largest child process (git) and
-// of the sum of all. The kernel's peak for children (getrusage) is no use
-// here: a child forked from a Go process starts with its parent's
-// resident pages counted as its own.
+// of the sum of all. The kernel's peak for children (getrusage, and so
+// /usr/bin/time) is no use here: a child forked from a Go process counts
+// its parent's resident pages as its own until it runs git.
 type memory struct{ self, child, sum int64 }
 
 func (m memory) String() string {
 	mb := func(kb int64) string { return strconv.FormatInt((kb+512)/1024, 10) + " MB" }
 	return "peak RSS: hallmark " + mb(m.self) + ", largest git process " + mb(m.child) + ", sum sampled " + mb(m.sum)
+}
+
+// runs reports whether a process's name (/proc/PID/comm) begins with name.
+func runs(pid int, name string) bool {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "comm"))
+	return err == nil && strings.HasPrefix(string(b), name)
 }

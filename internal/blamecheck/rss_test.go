@@ -23,13 +23,13 @@ func TestRSSCountsChildren(t *testing.T) {
 	if self <= 0 {
 		t.Fatalf("VmRSS of self = %d", self)
 	}
-	// A shell that allocates about 64 MB in a variable, then waits.
+	// A shell that holds about 64 MB in a variable, then waits.
 	cmd := exec.Command("sh", "-c", `x=$(head -c 67108864 /dev/zero | tr '\0' a); sleep 2; echo ${#x}`)
 	if err := cmd.Start(); err != nil {
 		t.Skip(err)
 	}
 	defer cmd.Wait()
-	s := startRSS(20 * time.Millisecond)
+	s := startRSS(20*time.Millisecond, "sh")
 	time.Sleep(1500 * time.Millisecond)
 	m := s.Stop()
 	if m.sum < self+32*1024 || m.child < 32*1024 {

@@ -34,21 +34,33 @@ const logFormat = "--format=%x00hallmark-commit%x00%H%x00%P%x00%an%x00%ae%x00%at
 // Log runs `git log -p -U0 -M` with extra arguments (a range, -m,
 // --topo-order...) and calls each for every commit as the output streams.
 func (r *Repo) Log(ctx context.Context, args []string, each func(*LogEntry) error) error {
-	return r.log(ctx, args, nil, each)
+	return r.log(ctx, args, nil, nil, each)
 }
 
 // LogCommits is Log over exactly the given commits, in the given order
 // (`--no-walk=unsorted --stdin`): a way to split one history between
 // several git processes.
 func (r *Repo) LogCommits(ctx context.Context, ids []string, args []string, each func(*LogEntry) error) error {
-	stdin := []byte(strings.Join(ids, "\n") + "\n")
-	return r.log(ctx, append([]string{"--no-walk=unsorted", "--stdin"}, args...), stdin, each)
+	return r.LogCommitsPaths(ctx, ids, args, nil, each)
 }
 
-func (r *Repo) log(ctx context.Context, args []string, stdin []byte, each func(*LogEntry) error) error {
-	full := append([]string{"log", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
-		"--src-prefix=a/", "--dst-prefix=b/", logFormat}, args...)
-	full = append(full, "--")
+// LogCommitsPaths is LogCommits with the diffs limited to paths (literal
+// paths, none for all). git leaves out the commits that change none of
+// them: a caller that gives every commit must expect gaps.
+func (r *Repo) LogCommitsPaths(ctx context.Context, ids []string, args []string, paths []string, each func(*LogEntry) error) error {
+	stdin := []byte(strings.Join(ids, "\n") + "\n")
+	return r.log(ctx, append([]string{"--no-walk=unsorted", "--stdin"}, args...), paths, stdin, each)
+}
+
+func (r *Repo) log(ctx context.Context, args, paths []string, stdin []byte, each func(*LogEntry) error) error {
+	var full []string
+	if len(paths) > 0 {
+		full = []string{"--literal-pathspecs"}
+	}
+	full = append(full, "log", "-p", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+		"--src-prefix=a/", "--dst-prefix=b/", logFormat)
+	full = append(full, args...)
+	full = append(append(full, "--"), paths...)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stdout, wait, err := r.stream(ctx, stdin, full)
