@@ -82,11 +82,27 @@ type engine struct {
 	current string // the commit being replayed
 }
 
-func (e *engine) commitIndex(c *git.Commit) int32 {
-	return e.commitMeta(CommitMeta{
-		ID: c.ID, Parents: c.Parents, AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail,
-		CommitterName: c.CommitterName, CommitterEmail: c.CommitterEmail, Time: c.CommitTime.Unix(), Message: c.Message,
-	})
+// commitIndex adds a commit to the table. Its message is kept only when
+// its conventions make it other than human: the message serves only
+// repo.InferAuthor, which, finding no marker in it, decides from the
+// author alone; and on git.git the messages were a quarter of the heap.
+// The strings are copied, so that they do not keep git's whole header of
+// the commit alive.
+func (e *engine) commitIndex(c *git.Commit, class provenance.Class) int32 {
+	if i, ok := e.index[c.ID]; ok {
+		return i
+	}
+	m := CommitMeta{
+		ID: strings.Clone(c.ID), Parents: make([]string, len(c.Parents)), AuthorName: strings.Clone(c.AuthorName), AuthorEmail: strings.Clone(c.AuthorEmail),
+		CommitterName: strings.Clone(c.CommitterName), CommitterEmail: strings.Clone(c.CommitterEmail), Time: c.CommitTime.Unix(),
+	}
+	for i, p := range c.Parents {
+		m.Parents[i] = strings.Clone(p)
+	}
+	if class != provenance.Human {
+		m.Message = strings.Clone(c.Message)
+	}
+	return e.commitMeta(m)
 }
 
 func (e *engine) commitMeta(m CommitMeta) int32 {
@@ -329,7 +345,8 @@ func newCount(old int, f *git.FileDiff) int {
 // parent other than the first.
 func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]int, children map[string]int) error {
 	e.current = c.ID
-	ci := e.commitIndex(c)
+	_, class := repo.InferAuthor((*repo.Commit)(c))
+	ci := e.commitIndex(c, class)
 	parents := c.Parents
 	var files map[string]*fileState
 	var p0files map[string]*fileState
@@ -491,9 +508,9 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 		}
 		files[f.Path] = fromOrigins(result)
 	}
-	e.b.Own[c.ID] = int32(own)
-	if _, class := repo.InferAuthor((*repo.Commit)(c)); class != provenance.Human {
-		e.b.Inferred[c.ID] = class
+	e.b.Own[e.b.Commits[ci].ID] = int32(own)
+	if class != provenance.Human {
+		e.b.Inferred[e.b.Commits[ci].ID] = class
 	}
 	// Drop parents' states no child needs any more.
 	for _, p := range parents {
@@ -504,7 +521,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 			}
 		}
 	}
-	e.states[c.ID] = &treeState{files: files, refs: children[c.ID]}
+	e.states[e.b.Commits[ci].ID] = &treeState{files: files, refs: children[c.ID]}
 	if e.onTag != nil && e.tags[c.ID] {
 		e.onTag(c.ID, files)
 	}
