@@ -3,8 +3,12 @@ package attribution
 import (
 	"context"
 	"os"
+	"runtime/metrics"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hallmark-dev/hallmark/internal/histgen"
 	"github.com/hallmark-dev/hallmark/internal/repolink"
@@ -173,4 +177,74 @@ func BenchmarkReportIncremental(b *testing.B) {
 			b.ReportMetric(float64(replayed), "commits")
 		})
 	}
+}
+
+// BenchmarkReportScale is the whole-tree report (uncached) over generated
+// histories of three lengths with the same tree size (1,000 files), so
+// that the growth of time and memory in the history alone can be read off
+// and extrapolated (BENCHMARKS.md: a history of chromium's length). Each
+// size reports the peak of the live heap, sampled, beside the time;
+// HALLMARK_SCALE_COMMITS overrides the lengths (comma-separated).
+func BenchmarkReportScale(b *testing.B) {
+	sizes := []int{1250, 5000, 20000}
+	if s := os.Getenv("HALLMARK_SCALE_COMMITS"); s != "" {
+		sizes = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				b.Fatal(err)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			dir := b.TempDir()
+			if _, err := histgen.Generate(dir, histgen.Options{Commits: n, Files: 1000, MergeEvery: 25, RenameEvery: 40, Seed: 7}); err != nil {
+				b.Fatal(err)
+			}
+			rp := openBench(b, dir)
+			var lines int
+			var peak uint64
+			for b.Loop() {
+				stop := samplePeakHeap(&peak)
+				a, err := Analyze(context.Background(), rp, &Options{NoCache: true})
+				stop()
+				if err != nil {
+					b.Fatal(err)
+				}
+				rep, err := a.Report(context.Background(), "model")
+				if err != nil {
+					b.Fatal(err)
+				}
+				lines = rep.Lines.Total()
+			}
+			b.ReportMetric(float64(lines), "lines")
+			b.ReportMetric(float64(peak)/(1<<20), "MB-heap-peak")
+		})
+	}
+}
+
+// samplePeakHeap keeps the largest live heap (runtime/metrics' heap
+// objects) seen every 10 ms in *peak until stop is called.
+func samplePeakHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			*peak = max(*peak, s[0].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }

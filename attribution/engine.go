@@ -80,6 +80,7 @@ type engine struct {
 	onTag   func(commit string, files map[string]*fileState)
 	tags    map[string]bool
 	current string // the commit being replayed
+	scratch []run  // spliced's working runs
 }
 
 // commitIndex adds a commit to the table. Its message is kept only when
@@ -455,7 +456,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 		if len(parents) <= 1 {
 			// The common case, one parent: copy the unchanged runs between
 			// hunks, and give the hunks' lines to this commit.
-			files[f.Path] = spliced(old, f, n, si)
+			files[f.Path] = spliced(old, f, n, si, &e.scratch)
 			for _, h := range f.Hunks {
 				own += h.NewLines
 			}

@@ -60,7 +60,13 @@ func appendRun(runs []run, r run) []run {
 
 // fromOrigins is the file state of these line origins.
 func fromOrigins(lines []origin) *fileState {
-	fs := &fileState{Count: len(lines)}
+	runs := 0
+	for i, o := range lines {
+		if i == 0 || o.S != lines[i-1].S || o.N != lines[i-1].N+1 {
+			runs++
+		}
+	}
+	fs := &fileState{Count: len(lines), Runs: make([]run, 0, runs)}
 	for _, o := range lines {
 		fs.Runs = appendRun(fs.Runs, run{S: o.S, N: o.N, Len: 1})
 	}
@@ -107,14 +113,18 @@ func (c *runCursor) copyTo(p int, out []run) []run {
 
 // spliced builds a file's new state from its old one and a -U0 diff:
 // runs of unchanged lines are copied, added lines belong to commit source
-// si; n is the new file's line count.
-func spliced(old *fileState, f *git.FileDiff, n int, si int32) *fileState {
+// si; n is the new file's line count. The runs are built in *scratch and
+// copied out at their exact length: the states of every live tree hold
+// them, and on git.git the slack of grown slices was an eighth of the
+// heap.
+func spliced(old *fileState, f *git.FileDiff, n int, si int32, scratch *[]run) *fileState {
 	var src []run
 	oldN := 0
 	if old != nil && !old.Binary {
 		src, oldN = old.Runs, old.Count
 	}
-	out := make([]run, 0, len(src)+len(f.Hunks)+1)
+	out := (*scratch)[:0]
+	defer func() { *scratch = out[:0] }()
 	cur := runCursor{runs: src}
 	oi, total := 0, 0 // next old line to copy, 0-based; lines written
 	for _, h := range f.Hunks {
@@ -142,7 +152,7 @@ func spliced(old *fileState, f *git.FileDiff, n int, si int32) *fileState {
 		total += oldN - oi
 	}
 	if total == n {
-		return &fileState{Runs: out, Count: n}
+		return &fileState{Runs: append([]run(nil), out...), Count: n}
 	}
 	// The diff and the state disagree (a state read from a file git treats
 	// differently): fall back to line-by-line mapping.

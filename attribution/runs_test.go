@@ -67,7 +67,8 @@ func FuzzSpliced(f *testing.F) {
 				want = append(want, origin{S: si, N: int32(ln)})
 			}
 		}
-		got := spliced(old, d, n, si)
+		var scratch []run
+		got := spliced(old, d, n, si, &scratch)
 		if diff := cmp.Diff(want, got.origins(), cmpopts.EquateEmpty()); diff != "" || got.Count != n {
 			t.Fatalf("old %v, hunks %+v: count %d, want %d (-line by line +runs)\n%s", old.Runs, d.Hunks, got.Count, n, diff)
 		}
