@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/attest"
@@ -160,61 +159,26 @@ func or(s, def string) string {
 // It never reads the work tree's policy, which the commits being verified
 // may have changed.
 func trustFor(ctx context.Context, r *repo.Repo, keys []string, policyPath, base string) (*policy.Policy, *attest.Keyring, error) {
+	t, err := r.LoadTrust(ctx, &repo.TrustSource{Keys: keys, PolicyFile: policyPath, Base: base})
 	switch {
-	case len(keys) > 0 && policyPath != "":
+	case errors.Is(err, repo.ErrKeysAndPolicy):
 		return nil, nil, usagef("--key and --policy cannot be combined: --key trusts exactly the keys given; list more keys in the policy file instead")
-	case len(keys) > 0:
-		ring, err := loadKeyring(keys)
-		return nil, ring, err
-	case policyPath != "":
-		if inside, err := inWorkTree(r, policyPath); err != nil {
-			return nil, nil, err
-		} else if inside {
-			return nil, nil, usagef("the policy %s is in the work tree, which the commits being verified may have changed: verify reads the policy committed at BASE by default; to use a file, keep it outside the repository", policyPath)
-		}
-		pol, ring, err := policy.LoadFile(policyPath)
-		if err != nil {
-			return nil, nil, err
-		}
-		return pol, ring, nonEmpty(ring, "the policy "+policyPath)
-	case base == "":
+	case errors.Is(err, repo.ErrPolicyInWorkTree):
+		return nil, nil, usagef("the policy %s is in the work tree, which the commits being verified may have changed: verify reads the policy committed at BASE by default; to use a file, keep it outside the repository", policyPath)
+	case errors.Is(err, repo.ErrNoTrustSource):
 		return nil, nil, usagef("no trusted key: verifying a whole history needs trust from outside it: pass --key PUB or --policy FILE (for a range BASE..HEAD, the policy committed at BASE is used)")
-	}
-	pol, ring, err := r.PolicyAt(ctx, base)
-	if errors.Is(err, policy.ErrNoPolicy) {
+	case errors.Is(err, policy.ErrNoPolicy) && len(keys) == 0 && policyPath == "":
 		return nil, nil, usagef("no trusted key: %s has no %s; pass --key PUB or --policy FILE", base, defaultPolicy)
-	}
-	if err != nil {
+	case errors.Is(err, attest.ErrDuplicateKey):
+		return nil, nil, usagef("%v (name keys with NAME=PATH)", err)
+	case errors.Is(err, attest.ErrNoKeys) && policyPath != "":
+		return nil, nil, usagef("no trusted key: the policy %s lists none", policyPath)
+	case errors.Is(err, attest.ErrNoKeys):
+		return nil, nil, usagef("no trusted key: the policy at %s lists none", base)
+	case err != nil:
 		return nil, nil, err
 	}
-	return pol, ring, nonEmpty(ring, "the policy at "+base)
-}
-
-func nonEmpty(ring *attest.Keyring, what string) error {
-	if ring.Len() == 0 {
-		return usagef("no trusted key: %s lists none", what)
-	}
-	return nil
-}
-
-// inWorkTree reports whether a path lies in the repository's work tree.
-func inWorkTree(r *repo.Repo, p string) (bool, error) {
-	wt := r.WorkTree()
-	if wt == "" {
-		return false, nil
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return false, err
-	}
-	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = resolved
-	}
-	if resolved, err := filepath.EvalSymlinks(wt); err == nil {
-		wt = resolved
-	}
-	rel, err := filepath.Rel(wt, abs)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)), nil
+	return t.Policy, t.Keyring, nil
 }
 
 // survivingLines counts the lines at head that base..head added and that
