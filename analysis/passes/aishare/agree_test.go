@@ -145,13 +145,21 @@ func TestVetAgreesWithLoad(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	single := func() (string, error) {
-		cmd := exec.Command(bin, "-counts", "-policy="+polFile, "./...")
+	single := func(trust ...string) (string, error) {
+		if len(trust) == 0 {
+			trust = []string{"-policy=" + polFile}
+		}
+		cmd := exec.Command(bin, append(append([]string{"-counts"}, trust...), "./...")...)
 		cmd.Dir, cmd.Env = app.Dir, env
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	for name, run := range map[string]func() (string, error){"go vet": func() (string, error) { return vet() }, "singlechecker": single} {
+	for name, run := range map[string]func() (string, error){
+		"go vet":        func() (string, error) { return vet() },
+		"singlechecker": func() (string, error) { return single() },
+		// -key trusts the key for every module's bundles, as report --key does.
+		"singlechecker -key": func() (string, error) { return single("-key=" + filepath.Join(trust, "dep.pub")) },
+	} {
 		out, _ := run()
 		for _, w := range want {
 			if !strings.Contains(out, w) {
@@ -172,7 +180,7 @@ func TestVetAgreesWithLoad(t *testing.T) {
 	if !errors.Is(loadErr, hanalysis.ErrBundle) || !errors.Is(loadErr, attest.ErrBadSignature) {
 		t.Fatalf("Load of a bundle with a bad signature: %v", loadErr)
 	}
-	for name, run := range map[string]func() (string, error){"go vet": func() (string, error) { return vet("-a") }, "singlechecker": single} {
+	for name, run := range map[string]func() (string, error){"go vet": func() (string, error) { return vet("-a") }, "singlechecker": func() (string, error) { return single() }} {
 		out, err := run()
 		if err == nil || !strings.Contains(out, loadErr.Error()) {
 			t.Errorf("%s on a bundle with a bad signature (%v) does not fail with Load's error\n want %s\n  got\n%s", name, err, loadErr, out)

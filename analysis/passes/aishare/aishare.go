@@ -105,7 +105,7 @@ func New(src Source) *analysis.Analyzer {
 	fs.BoolVar(&c.counts, "counts", false, "report each package's lines, its own and its closure's")
 	if src == nil {
 		fs.StringVar(&c.policy, "policy", "", "trust the keys of this policy file (an absolute path)")
-		fs.StringVar(&c.keys, "key", "", "trust these public key files, comma-separated (absolute paths), for records and every module's bundles")
+		fs.StringVar(&c.keys, "key", "", "trust these public key files (or NAME=FILE), comma-separated, absolute paths, for records and every module's bundles")
 		fs.StringVar(&c.repoDir, "repo", ".", "trust the policy committed at HEAD of the repository at this directory (an absolute path)")
 	}
 	return a
@@ -153,19 +153,12 @@ func (c *config) trust() (*hanalysis.SourceOptions, error) {
 			return nil, fmt.Errorf("aishare: %w", err)
 		}
 	case c.keys != "":
-		for _, p := range strings.Split(c.keys, ",") {
-			p = strings.TrimSpace(p)
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return nil, fmt.Errorf("aishare: -key: %w", err)
-			}
-			pub, err := attest.ParsePublicKey(b)
-			if err != nil {
-				return nil, fmt.Errorf("aishare: -key %s: %w", p, err)
-			}
-			if err := ring.Add(attest.TrustedKey{Name: strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)), Key: pub}); err != nil {
-				return nil, fmt.Errorf("aishare: -key %s: %w", p, err)
-			}
+		files := strings.Split(c.keys, ",")
+		for i := range files {
+			files[i] = strings.TrimSpace(files[i])
+		}
+		if ring, err = attest.LoadKeyring(files); err != nil {
+			return nil, fmt.Errorf("aishare: -key: %w", err)
 		}
 	default:
 		ctx := context.Background()
