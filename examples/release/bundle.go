@@ -19,18 +19,16 @@ import (
 func bundle(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("release bundle", flag.ContinueOnError)
 	dir := fs.String("C", ".", "the module's root directory")
-	key := fs.String("key", "", "the release key (password in RELEASE_PASSWORD)")
+	key := fs.String("key", "", "the release key file (password in RELEASE_PASSWORD), or a KMS reference")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *key == "" {
 		return errors.New("bundle: -key is required")
 	}
-	pemBytes, err := os.ReadFile(*key)
-	if err != nil {
-		return err
-	}
-	signer, err := attest.LoadSigner(pemBytes, []byte(os.Getenv("RELEASE_PASSWORD")))
+	// A key file, or a KMS reference ("awskms://...") for a release job
+	// that holds no key.
+	signer, err := attest.OpenSigner(ctx, *key, &attest.SignerOptions{Password: []byte(os.Getenv("RELEASE_PASSWORD"))})
 	if err != nil {
 		return err
 	}

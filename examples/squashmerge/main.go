@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	base := fs.String("base", "", "the target branch before the merge")
 	head := fs.String("head", "", "the pull request's last commit")
 	merge := fs.String("merge", "HEAD", "the squashed commit")
-	key := fs.String("key", "", "the CI's private key (password in SQUASHMERGE_PASSWORD)")
+	key := fs.String("key", "", "the CI's private key file (password in SQUASHMERGE_PASSWORD), or a KMS reference")
 	remote := fs.String("remote", "", "fetch missing commits and notes from it, and push the notes back")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -49,11 +49,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *base == "" || *head == "" || *key == "" {
 		return errors.New("-base, -head and -key are required")
 	}
-	pemBytes, err := os.ReadFile(*key)
-	if err != nil {
-		return err
-	}
-	signer, err := attest.LoadSigner(pemBytes, []byte(os.Getenv("SQUASHMERGE_PASSWORD")))
+	// A key file, or a KMS reference ("gcpkms://...") for a CI job that
+	// holds no key.
+	signer, err := attest.OpenSigner(ctx, *key, &attest.SignerOptions{Password: []byte(os.Getenv("SQUASHMERGE_PASSWORD"))})
 	if err != nil {
 		return err
 	}
