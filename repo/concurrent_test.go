@@ -89,7 +89,7 @@ func TestConcurrentRepo(t *testing.T) {
 			return a, err
 		}
 		a.summary = fmt.Sprintf("%+v", sum)
-		an, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: ids[stamped-1], Keyring: ring, NoCache: true})
+		an, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: ids[stamped-1], Keyring: ring})
 		if err != nil {
 			return a, err
 		}
