@@ -3,6 +3,7 @@ package attribution
 import (
 	"context"
 	"os"
+	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"strings"
@@ -206,6 +207,7 @@ func BenchmarkReportScale(b *testing.B) {
 			rp := openBench(b, dir)
 			var lines int
 			var peak uint64
+			runtime.GC() // the generator's garbage is not the engine's
 			for b.Loop() {
 				stop := samplePeakHeap(&peak)
 				a, err := Analyze(context.Background(), rp, &Options{NoCache: true})
