@@ -70,9 +70,9 @@ func notesKey(ctx context.Context, g *git.Repo) string {
 
 type cachedBlame struct {
 	Commit, Since string
-	Commits       []CommitMeta
+	Commits       []commitInfo
 	Paths         []string
-	Sources       []Source
+	Sources       []lineSource
 	Names         []string
 	Files         []fileState
 	Own           map[string]int32
@@ -134,7 +134,7 @@ func saveCache(path string, b *treeBlame) error {
 						pathMap[src.P] = p
 					}
 					ns = int32(len(cb.Sources))
-					cb.Sources = append(cb.Sources, Source{C: c, P: p})
+					cb.Sources = append(cb.Sources, lineSource{C: c, P: p})
 					srcMap[o.S] = ns
 				}
 				o.S = ns

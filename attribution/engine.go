@@ -23,8 +23,8 @@ type origin struct {
 	S, N int32
 }
 
-// Source is a commit and the path a file had in it.
-type Source struct {
+// lineSource is a commit and the path a file had in it.
+type lineSource struct {
 	C, P int32 // indexes into treeBlame.Commits and treeBlame.Paths
 }
 
@@ -37,8 +37,8 @@ type treeState struct {
 	refs  int // children in the range not processed yet
 }
 
-// CommitMeta is what the engine keeps of a commit.
-type CommitMeta struct {
+// commitInfo is what the engine keeps of a commit.
+type commitInfo struct {
 	ID             string
 	Parents        []string
 	AuthorName     string
@@ -53,9 +53,9 @@ type CommitMeta struct {
 type treeBlame struct {
 	Commit  string // the tree's commit
 	Since   string // the range's boundary commit, if any
-	Commits []CommitMeta
+	Commits []commitInfo
 	Paths   []string
-	Sources []Source
+	Sources []lineSource
 	Files   map[string]*fileState
 	// Own counts, for every commit of the history replayed, the lines it
 	// wrote (added lines; for a merge, those no parent has); Inferred is
@@ -69,7 +69,7 @@ type treeBlame struct {
 }
 
 type engine struct {
-	sources map[Source]int32
+	sources map[lineSource]int32
 	g       *git.Repo
 	batch   *git.Batch
 	b       *treeBlame
@@ -93,7 +93,7 @@ func (e *engine) commitIndex(c *git.Commit, class provenance.Class) int32 {
 	if i, ok := e.index[c.ID]; ok {
 		return i
 	}
-	m := CommitMeta{
+	m := commitInfo{
 		ID: strings.Clone(c.ID), Parents: make([]string, len(c.Parents)), AuthorName: strings.Clone(c.AuthorName), AuthorEmail: strings.Clone(c.AuthorEmail),
 		CommitterName: strings.Clone(c.CommitterName), CommitterEmail: strings.Clone(c.CommitterEmail), Time: c.CommitTime.Unix(),
 	}
@@ -106,7 +106,7 @@ func (e *engine) commitIndex(c *git.Commit, class provenance.Class) int32 {
 	return e.commitMeta(m)
 }
 
-func (e *engine) commitMeta(m CommitMeta) int32 {
+func (e *engine) commitMeta(m commitInfo) int32 {
 	if i, ok := e.index[m.ID]; ok {
 		return i
 	}
@@ -146,7 +146,7 @@ func (e *engine) adopt(sb *treeBlame) map[string]*fileState {
 
 // source returns the index of (commit, path) in the source table.
 func (e *engine) source(ci, pi int32) int32 {
-	k := Source{C: ci, P: pi}
+	k := lineSource{C: ci, P: pi}
 	if i, ok := e.sources[k]; ok {
 		return i
 	}
@@ -189,7 +189,7 @@ var errFullReplay = errors.New("attribution: the cache does not cover the histor
 
 // replay computes the line origins of rev's tree.
 func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions) (*treeBlame, error) {
-	e := &engine{sources: map[Source]int32{}, g: g, batch: batch, b: &treeBlame{Commit: o.rev, Since: o.since, Own: map[string]int32{}, Inferred: map[string]provenance.Class{}}, index: map[string]int32{},
+	e := &engine{sources: map[lineSource]int32{}, g: g, batch: batch, b: &treeBlame{Commit: o.rev, Since: o.since, Own: map[string]int32{}, Inferred: map[string]provenance.Class{}}, index: map[string]int32{},
 		pathIdx: map[string]int32{}, states: map[string]*treeState{}, inRange: map[string]bool{},
 		onTag: o.onTag, tags: o.tags}
 	if o.onStart != nil {
