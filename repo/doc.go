@@ -59,4 +59,18 @@
 // [Violation] values. [Repo.TrustedRecord] gives the verdict as well, and a
 // [RecordChecker] decides it for many commits. [Repo.CommitObject] reads a
 // commit itself, and [InferAuthor] says what its conventions claim.
+//
+// # Concurrency
+//
+// A [*Repo] may be shared by goroutines: verify, read records back,
+// summarize and report at once, and stamp distinct commits, through one
+// long-lived `git cat-file` process that answers one request at a time.
+// Notes writes from several goroutines or processes each land, retried
+// on top of whichever write moved the notes ref first.
+//
+// # Naming the program
+//
+// Records name the program that made them. [StampOptions.Recorder] (and
+// [HookOptions.Recorder] for a vendor's hook target) sets it per call; the
+// zero value is [DefaultRecorder], hallmark at [Version].
 package repo
