@@ -1,11 +1,13 @@
 package repo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/provenance"
@@ -164,7 +166,19 @@ func (h *hookRun) postCommit(ctx context.Context, r *Repo, args []string) error 
 		return err
 	}
 	h.say(res, what)
+	h.warnOldHooks(r)
 	return nil
+}
+
+// warnOldHooks says so when the prepare-commit-msg hook in the git
+// directory's hooks is an earlier version's, which looks for files this
+// version no longer writes and so adds no Assisted-by trailer.
+func (h *hookRun) warnOldHooks(r *Repo) {
+	b, err := os.ReadFile(filepath.Join(r.git.GitDir, "hooks", "prepare-commit-msg"))
+	if err != nil || !bytes.Contains(b, []byte(hookMarker)) || bytes.Contains(b, []byte(hookVersion+":")) {
+		return
+	}
+	fmt.Fprintln(h.stderr, "hallmark: the git hooks are from an earlier hallmark and add no Assisted-by trailers: run 'hallmark init' to update them")
 }
 
 // postMerge: args SQUASH, git's flag (1 for merge --squash).

@@ -1,6 +1,7 @@
 package repo_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -128,5 +129,37 @@ func TestRunHookRefuses(t *testing.T) {
 	}
 	if _, err := r.Open().Init(ctx, &repo.InitOptions{Binary: "hallmark", HookCommand: []string{"x"}}); !errors.Is(err, repo.ErrInitOptions) {
 		t.Errorf("Init with Binary and HookCommand: %v, want ErrInitOptions", err)
+	}
+}
+
+// Hooks an earlier version installed look for files this version does not
+// write, and would add no trailers without a word: the post-commit runner
+// says to run init again, and says nothing once the hooks are current.
+func TestRunHookWarnsOfOldHooks(t *testing.T) {
+	ctx := context.Background()
+	r := hallmarktest.NewRepo(t)
+	if _, err := r.Open().Init(ctx, &repo.InitOptions{Binary: "/nonexistent/hallmark"}); err != nil {
+		t.Fatal(err)
+	}
+	r.Write("a.txt", "a\n")
+	r.Commit("a")
+	run := func() string {
+		var stderr bytes.Buffer
+		if err := repo.RunHook(ctx, "post-commit", nil, &repo.HookOptions{Dir: r.Dir, Stderr: &stderr}); err != nil {
+			t.Fatal(err)
+		}
+		return stderr.String()
+	}
+	if got := run(); strings.Contains(got, "hallmark init") {
+		t.Errorf("current hooks: %q", got)
+	}
+	hook := r.Path(".git/hooks/prepare-commit-msg")
+	b, err := os.ReadFile(hook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(hook, bytes.Replace(b, []byte("# hallmark hook v3:"), []byte("# hallmark hook v2:"), 1), 0o755)
+	if got := run(); !strings.Contains(got, "run 'hallmark init' to update them") {
+		t.Errorf("v2 hooks: %q", got)
 	}
 }
