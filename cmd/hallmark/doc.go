@@ -69,7 +69,8 @@
 //   - git config hallmark.key (a private key or KMS reference, the default
 //     --key of stamp, carry, bundle and review) and hallmark.assistedBy.
 //   - Agents' hook files written by install-agent: .claude/settings.json,
-//     .codex/hooks.json, .cursor/hooks.json and the others it names.
+//     .codex/hooks.json (or the notify key of .codex/config.toml, with
+//     --notify), .cursor/hooks.json and the others it names.
 //
 // # JSON
 //
