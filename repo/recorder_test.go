@@ -8,6 +8,7 @@ import (
 	"github.com/hallmark-dev/hallmark/internal/gittest"
 	"github.com/hallmark-dev/hallmark/policy"
 	"github.com/hallmark-dev/hallmark/provenance"
+	"github.com/sigstore/sigstore/pkg/signature"
 )
 
 // TestVendorRecorder: the recorder a caller names is the one in the records
@@ -44,6 +45,14 @@ func TestVendorRecorder(t *testing.T) {
 	if _, err := rp.Stamp(ctx, "HEAD", &StampOptions{Signer: dev.signer}); err != nil {
 		t.Fatal(err)
 	}
+	// A vendor's own binary as the hook target names itself too.
+	g.Write("c.go", "c\n")
+	hooked := g.Commit("through the hook runner", "")
+	if err := RunHook(ctx, "post-commit", nil, &HookOptions{Dir: g.Dir, Recorder: acme,
+		Signer: func(context.Context, *Repo) (signature.Signer, error) { return dev.signer, nil }}); err != nil {
+		t.Fatal(err)
+	}
+	g.Git("reset", "-q", "--hard", "HEAD~1")
 	tree := strings.TrimSpace(g.Git("rev-parse", "feature^{tree}"))
 	squash := strings.TrimSpace(g.Git("commit-tree", tree, "-p", "main~1", "-m", "squash"))
 	pol := &policy.Policy{Keys: []policy.Key{{Name: "dev", PublicKey: "x", May: []policy.Claim{policy.ClaimRecord}}, {Name: "ci", PublicKey: "x", May: []policy.Claim{policy.ClaimCarry}}}}
@@ -62,6 +71,7 @@ func TestVendorRecorder(t *testing.T) {
 		{"a vendor's stamp", "feature", acme},
 		{"no recorder named", "main", DefaultRecorder()},
 		{"a carry", squash, bot},
+		{"a vendor's hook target", hooked, acme},
 	} {
 		rec, err := rp.StoredRecord(ctx, tt.rev, trust)
 		if err != nil {
