@@ -37,6 +37,17 @@ type Report struct {
 	// HistoryIncomplete is set in a shallow clone: lines its oldest
 	// commits seem to add are counted, but who wrote them is not known.
 	HistoryIncomplete bool `json:"history_incomplete"`
+	// Excluded is what the report left out, per reason (see [Exclude]);
+	// empty with Options.All.
+	Excluded []Excluded `json:"excluded"`
+}
+
+// Excluded counts the files and lines a report left out for one reason.
+type Excluded struct {
+	Reason string `json:"reason"` // one of the Excluded* reasons
+	Why    string `json:"why"`    // the reason in words
+	Files  int    `json:"files"`
+	Lines  int    `json:"lines"`
 }
 
 // Report adds the analysis up, broken down by one of [Breakdowns] (or

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -109,7 +108,7 @@ or "unknown".
 				return err
 			}
 			if htmlPath != "" {
-				if err := writeHTML(cmd, a, rep, htmlPath); err != nil {
+				if err := writeHTML(cmd, r, a, rep, htmlPath); err != nil {
 					return err
 				}
 			}
@@ -138,7 +137,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func writeHTML(cmd *cobra.Command, a *attribution.Analysis, rep *attribution.Report, path string) error {
+func writeHTML(cmd *cobra.Command, r *repo.Repo, a *attribution.Analysis, rep *attribution.Report, path string) error {
 	c := cmd.Context()
 	dirs, err := a.Report(c, "dir")
 	if err != nil {
@@ -152,12 +151,10 @@ func writeHTML(cmd *cobra.Command, a *attribution.Analysis, rep *attribution.Rep
 	if err != nil {
 		return err
 	}
-	title := "Who wrote this code"
-	if wd, err := os.Getwd(); err == nil {
-		title += ": " + filepath.Base(wd)
-	}
+	name := repoName(r)
+	title := fmt.Sprintf("Who wrote %s: %s (%s)", name, rep.Rev, rep.Commit[:12])
 	var b strings.Builder
-	if err := attribution.WriteHTML(&b, &attribution.HTMLData{Report: rep, ByDir: dirs.Breakdown, ByModel: models.Breakdown, Periods: quarters.Breakdown, Title: title}); err != nil {
+	if err := attribution.WriteHTML(&b, &attribution.HTMLData{Report: rep, ByDir: dirs.Breakdown, ByModel: models.Breakdown, Periods: quarters.Breakdown, Title: title, Repo: name}); err != nil {
 		return err
 	}
 	if err := writeFileAtomic(path, []byte(b.String()), 0o644); err != nil {
@@ -165,6 +162,19 @@ func writeHTML(cmd *cobra.Command, a *attribution.Analysis, rep *attribution.Rep
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: wrote %s\n", path)
 	return nil
+}
+
+// repoName names the repository as people do: its work tree's directory,
+// or a bare repository's without ".git".
+func repoName(r *repo.Repo) string {
+	dir := r.WorkTree()
+	if dir == "" {
+		dir = r.GitDir()
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	return strings.TrimSuffix(filepath.Base(dir), ".git")
 }
 
 func printReport(w io.Writer, rep *attribution.Report, since string) {
