@@ -53,6 +53,9 @@ type Options struct {
 	Progress func(done, total int)
 	// Tags asks for the AI share of the tree at each tag in Rev's history.
 	Tags bool
+	// All counts every file in reports: none is left out as generated,
+	// vendored, a lock file or excluded by the config (see [Excluded]).
+	All bool
 }
 
 // Analysis is the attribution of every line of a tree.
@@ -71,6 +74,8 @@ type Analysis struct {
 	Binary             []string   // binary files of the tree, not counted as lines
 	Tags               []TagShare // with Options.Tags
 	FromCache          bool
+	all                bool              // Options.All
+	excluded           map[string]string // path to reason, once computed
 }
 
 // TagShare is the attribution of the tree at a release tag.
@@ -117,7 +122,7 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 	if err != nil {
 		return nil, err
 	}
-	a := &Analysis{Rev: rev, Commit: c.ID, Since: since, r: r, ctx: ctx, keyring: opts.Keyring, policy: opts.Policy, attrs: map[int32]*commitAttr{}, paths: opts.Paths}
+	a := &Analysis{Rev: rev, Commit: c.ID, Since: since, r: r, ctx: ctx, keyring: opts.Keyring, policy: opts.Policy, attrs: map[int32]*commitAttr{}, paths: opts.Paths, all: opts.All}
 	if a.noted, err = r.NotedCommits(ctx); err != nil {
 		return nil, err
 	}

@@ -37,8 +37,9 @@ type Report struct {
 	// HistoryIncomplete is set in a shallow clone: lines its oldest
 	// commits seem to add are counted, but who wrote them is not known.
 	HistoryIncomplete bool `json:"history_incomplete"`
-	// Excluded is what the report left out, per reason (see [Exclude]);
-	// empty with Options.All.
+	// Excluded is what the report left out, per reason (the Excluded*
+	// constants); empty with Options.All. Files and the totals count
+	// what is left.
 	Excluded []Excluded `json:"excluded"`
 }
 
@@ -57,11 +58,39 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 	if by != "" && !slices.Contains(Breakdowns, by) {
 		return nil, fmt.Errorf("attribution: unknown breakdown %q (want one of %v)", by, Breakdowns)
 	}
-	rep := &Report{Rev: a.Rev, Commit: a.Commit, Since: a.Since, BinaryFilesSkipped: len(a.Binary), By: by, Tags: a.Tags, FromCache: a.FromCache, HistoryIncomplete: a.r.Shallow()}
+	rep := &Report{Rev: a.Rev, Commit: a.Commit, Since: a.Since, By: by, Tags: a.Tags, FromCache: a.FromCache, HistoryIncomplete: a.r.Shallow(), Excluded: []Excluded{}}
+	excluded, err := a.Excluded(ctx)
+	if err != nil {
+		return nil, err
+	}
+	left := map[string]*Excluded{}
+	leave := func(p string, lines int) bool {
+		why, ok := excluded[p]
+		if !ok {
+			return false
+		}
+		e := left[why]
+		if e == nil {
+			e = &Excluded{Reason: why, Why: excludedWhy[why]}
+			left[why] = e
+		}
+		e.Files++
+		e.Lines += lines
+		return true
+	}
+	for _, p := range a.Binary {
+		if !leave(p, 0) {
+			rep.BinaryFilesSkipped++
+		}
+	}
 	groups, evidence := provenance.Breakdown{}, provenance.Breakdown{}
 	files := a.Files()
-	rep.Files = len(files) + len(a.Binary)
+	rep.Files = rep.BinaryFilesSkipped
 	for _, p := range files {
+		if leave(p, a.countedLines(p)) {
+			continue
+		}
+		rep.Files++
 		for _, o := range a.blame.Files[p].origins() {
 			if o.S == boundary {
 				continue
@@ -86,6 +115,11 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 		}
 	}
 	rep.Evidence = evidence.Rows()
+	for _, why := range []string{ExcludedGenerated, ExcludedVendored, ExcludedLockFile, ExcludedConfig} {
+		if e := left[why]; e != nil {
+			rep.Excluded = append(rep.Excluded, *e)
+		}
+	}
 	switch by {
 	case "month", "quarter":
 		rows, err := a.periods(ctx, by == "quarter")
@@ -98,6 +132,34 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 		rep.Breakdown = groups.Rows()
 	}
 	return rep, nil
+}
+
+// Excluded maps the files a report leaves out (within Options.Paths) to
+// the reason, one of the Excluded* constants: none with Options.All.
+func (a *Analysis) Excluded(ctx context.Context) (map[string]string, error) {
+	if a.all {
+		return map[string]string{}, nil
+	}
+	if a.excluded == nil {
+		m, err := a.exclusions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		a.excluded = m
+	}
+	return a.excluded, nil
+}
+
+// countedLines is the number of a file's lines a report counts (those
+// older than --since are not).
+func (a *Analysis) countedLines(p string) int {
+	n := 0
+	for _, r := range a.blame.Files[p].Runs {
+		if r.S != boundary {
+			n += int(r.Len)
+		}
+	}
+	return n
 }
 
 func modelKey(a provenance.Author) string {

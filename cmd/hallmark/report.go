@@ -41,9 +41,9 @@ func keyringFor(r *repo.Repo, f *analysisFlags) (*attest.Keyring, error) {
 func newReport() *cobra.Command {
 	var af analysisFlags
 	var by, htmlPath string
-	var asJSON, deps bool
+	var asJSON, deps, all bool
 	cmd := &cobra.Command{
-		Use:   "report [--rev REV] [--since REV] [--by KIND] [--json] [--html FILE] [-- PATHSPEC...]",
+		Use:   "report [--rev REV] [--since REV] [--by KIND] [--all] [--json] [--html FILE] [-- PATHSPEC...]",
 		Short: "Who wrote the lines of a tree: totals and breakdowns, by people and by models",
 		Long: `Attribute every line of the tree at REV (default HEAD) to the commit that last
 changed it (as git blame does) and to that commit's author, model and
@@ -54,6 +54,15 @@ model wrote 72% of the code in this release". --by breaks the totals down by
 file, dir, author, model, evidence or class; --by month or quarter gives, per
 period, the lines added and merged into REV's history and the share models
 wrote. --html writes one self-contained page of charts.
+
+Left out, as people leave them out of a count of code, and said so in the
+text, the JSON ("excluded") and the page: files marked linguist-generated
+or linguist-vendored in .gitattributes (git's own attribute rules, at REV),
+package managers' lock files (go.sum, package-lock.json, yarn.lock,
+Cargo.lock, ...; not one marked -linguist-generated), and the exclude: list
+of .hallmark/config.yaml at REV (glob pathspecs: "testdata/",
+"**/*.pb.go"). --all counts everything. Tag shares and --by month or
+quarter count every file. verify never leaves anything out.
 
 Evidence: signed (a record whose signature verifies against --key or the
 policy's keys), unsigned (a record without), inferred (commit conventions),
@@ -98,7 +107,7 @@ or "unknown".
 			}
 			prog := newProgress(cmd)
 			a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: af.rev, Since: af.since, Paths: args,
-				Keyring: ring, NoCache: af.noCache, Progress: prog.counter("reading history"), Tags: htmlPath != ""})
+				Keyring: ring, NoCache: af.noCache, Progress: prog.counter("reading history"), Tags: htmlPath != "", All: all})
 			prog.clear()
 			if err != nil {
 				return err
@@ -123,6 +132,7 @@ or "unknown".
 	cmd.Flags().StringVar(&af.since, "since", "", "only the lines added after this revision")
 	cmd.Flags().StringVar(&by, "by", "", "breakdown: "+strings.Join(attribution.Breakdowns, ", ")+", package, module")
 	cmd.Flags().BoolVar(&deps, "deps", false, "with package patterns: include the dependencies")
+	cmd.Flags().BoolVar(&all, "all", false, "count every file: none left out as generated, vendored, a lock file or by "+attribution.ConfigFile)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().StringVar(&htmlPath, "html", "", "write a self-contained HTML page of charts to this file")
 	return cmd
@@ -193,6 +203,17 @@ func printReport(w io.Writer, rep *attribution.Report, since string) {
 	}
 	if rep.BinaryFilesSkipped > 0 {
 		fmt.Fprintf(w, "(%s not counted as lines)\n", plural(rep.BinaryFilesSkipped, "binary file"))
+	}
+	if len(rep.Excluded) > 0 {
+		files, lines := 0, 0
+		for _, e := range rep.Excluded {
+			files += e.Files
+			lines += e.Lines
+		}
+		fmt.Fprintf(w, "left out: %s, %s (--all counts them)\n", plural(files, "file"), plural(lines, "line"))
+		for _, e := range rep.Excluded {
+			fmt.Fprintf(w, "  %s, %s: %s\n", plural(e.Files, "file"), plural(e.Lines, "line"), e.Why)
+		}
 	}
 	section := func(title string, rows []provenance.Row, limit int) {
 		fmt.Fprintf(w, "\n%s\n%10s  %8s  %s\n", title, "lines", "ai share", "")

@@ -185,7 +185,7 @@ func trustFor(ctx context.Context, r *repo.Repo, keys []string, policyPath, base
 // survive there, as `report --since base` does, with the same trust.
 func survivingLines(r *repo.Repo, ring *attest.Keyring, pol *policy.Policy, base, head string) func(context.Context) (provenance.Count, error) {
 	return func(ctx context.Context) (provenance.Count, error) {
-		a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: head, Since: base, Keyring: ring, Policy: pol})
+		a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: head, Since: base, Keyring: ring, Policy: pol, All: true}) // verify never leaves anything out
 		if err != nil {
 			return provenance.Count{}, err
 		}
