@@ -104,7 +104,7 @@ func (a *Analysis) Report(ctx context.Context, by string) (*Report, error) {
 			case "dir":
 				groups.Add(path.Dir(p), cl, 1)
 			case "author":
-				groups.Add(au.String(), cl, 1)
+				groups.Add(authorKey(au), cl, 1)
 			case "model":
 				groups.Add(modelKey(au), cl, 1)
 			case "evidence":
@@ -162,15 +162,20 @@ func (a *Analysis) countedLines(p string) int {
 	return n
 }
 
-func modelKey(a provenance.Author) string {
-	if a.Kind != provenance.Model {
-		return "(human)"
+// modelKey is the row of an author's lines by model: one row per model,
+// however its id is spelled (see [provenance.ModelName]).
+func modelKey(a provenance.Author) string { return provenance.ModelName(a) }
+
+// authorKey is the row of an author's lines by author: a person as git
+// names them, a model as one row per model and tool.
+func authorKey(a provenance.Author) string {
+	if a.Kind != provenance.Model || (a.ModelID == "" && a.Model == "") {
+		return a.String()
 	}
-	if k := cmp.Or(a.ModelID, a.Model); k != "" {
-		return k
+	if a.Tool != "" {
+		return provenance.ModelName(a) + " via " + a.Tool
 	}
-	// Say what is known: the tool ("aider, model not named").
-	return cmp.Or(a.Tool, "unknown tool") + ", model not named"
+	return provenance.ModelName(a)
 }
 
 // PeriodOptions configures [Periods].

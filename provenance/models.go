@@ -1,6 +1,9 @@
 package provenance
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // NormalizeModel returns the models.dev id ("provider/model") of a model
 // as a commit message or a tool names it, or "" when the provider cannot
@@ -73,4 +76,56 @@ var knownProviders = map[string]bool{
 	"azure": true, "github-copilot": true, "groq": true, "meta": true, "alibaba": true,
 	"moonshotai": true, "zai": true, "cohere": true, "fireworks-ai": true, "togetherai": true,
 	"vercel": true, "ollama": true, "lmstudio": true, "opencode": true,
+}
+
+// ModelName is the one name a breakdown by model gives an author's lines,
+// so that the spellings of one model make one row: "(human)" for a
+// person; for a model, its id ([Author.ModelID], else the name the
+// evidence gave) as [NormalizeModel] writes it, without a router in front
+// ("openrouter/anthropic/claude-opus-4.5" is "anthropic/claude-opus-4-5")
+// and without a snapshot's date ("claude-sonnet-4-5-20250929" is
+// "anthropic/claude-sonnet-4-5", "gpt-4o-2024-08-06" is "openai/gpt-4o");
+// a model not named says what is known: "aider, model not named".
+func ModelName(a Author) string {
+	if a.Kind != Model {
+		return "(human)"
+	}
+	s := a.ModelID
+	if s == "" {
+		s = a.Model
+	}
+	if s == "" {
+		return cmp.Or(a.Tool, "unknown tool") + ", model not named"
+	}
+	if parts := strings.Split(s, "/"); len(parts) > 2 && routers[strings.ToLower(parts[0])] {
+		s = strings.Join(parts[1:], "/")
+	}
+	if id := NormalizeModel(s); id != "" {
+		s = id
+	}
+	return withoutDate(s)
+}
+
+// routers pass a request on to the model's own provider, named after them.
+var routers = map[string]bool{"openrouter": true, "vercel": true, "github-copilot": true, "amazon-bedrock": true, "google-vertex": true, "azure": true}
+
+// withoutDate drops a snapshot date at the end of an id: -YYYYMMDD
+// (Anthropic) or -YYYY-MM-DD (OpenAI).
+func withoutDate(s string) string {
+	digits := func(t string) bool {
+		for _, c := range t {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return t != ""
+	}
+	if i := strings.LastIndexByte(s, '-'); i > 0 && len(s)-i-1 == 8 && digits(s[i+1:]) && strings.HasPrefix(s[i+1:], "20") {
+		return s[:i]
+	}
+	if n := len(s); n > 11 && s[n-11] == '-' && s[n-6] == '-' && s[n-3] == '-' &&
+		digits(s[n-10:n-6]) && digits(s[n-5:n-3]) && digits(s[n-2:]) && strings.HasPrefix(s[n-10:], "20") {
+		return s[:n-11]
+	}
+	return s
 }

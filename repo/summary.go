@@ -1,7 +1,6 @@
 package repo
 
 import (
-	"cmp"
 	"context"
 
 	"github.com/hallmark-dev/hallmark/internal/git"
@@ -62,11 +61,7 @@ func (r *Repo) Summarize(ctx context.Context, rev string, opts *SummaryOptions) 
 		s.Lines.Add(class, n)
 		byAuthor.Add(author.String(), class, n)
 		byClass.Add(string(class), class, n)
-		model := "(human)"
-		if author.Kind == provenance.Model {
-			model = cmp.Or(author.ModelID, author.Model, cmp.Or(author.Tool, "unknown tool")+", model not named")
-		}
-		byModel.Add(model, class, n)
+		byModel.Add(provenance.ModelName(author), class, n)
 		if opts.Progress != nil {
 			opts.Progress(s.Commits)
 		}
