@@ -22,7 +22,7 @@ func chromiumPath(t *testing.T) string {
 }
 
 // longModel is a real model id of the length that was cut from the left.
-const longModel = "openrouter/deepseek/deepseek-r1-distill-llama-70b-instruct-preview"
+const longModel = "deepseek/deepseek-r1-distill-llama-70b-instruct-preview"
 
 // htmlRepo is a history with what strains the page: 40 release tags with
 // long names close together, a long model id, and over a thousand lines in
