@@ -62,9 +62,9 @@ func (p *progressLine) counter(what string) func(done, total int) {
 	}
 	return func(done, total int) {
 		if total > 0 {
-			p.show(done == total, "%s: %d/%d commits", what, done, total)
+			p.show(done == total, "%s: %d/%s", what, done, plural(total, "commit"))
 		} else {
-			p.show(false, "%s: %d commits", what, done)
+			p.show(false, "%s: %s", what, plural(done, "commit"))
 		}
 	}
 }
