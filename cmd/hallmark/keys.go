@@ -69,6 +69,9 @@ password in HALLMARK_PASSWORD, in cosign's format, so cosign can use it too
 				return err
 			}
 			id, _ := attest.KeyID(priv.Public())
+			if wantJSON(cmd) {
+				return encodeJSON(cmd.OutOrStdout(), map[string]string{"private_key": keyPath, "public_key": pubPath, "algorithm": alg, "key_id": id})
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s and %s (%s, key id %s)\n", keyPath, pubPath, attest.Algorithm(alg), id)
 			return nil
 		},
@@ -76,6 +79,7 @@ password in HALLMARK_PASSWORD, in cosign's format, so cosign can use it too
 	gen.Flags().StringVar(&alg, "algorithm", string(attest.ECDSAP256), "ecdsa-p256, ed25519 or rsa-3072")
 	gen.Flags().StringVarP(&output, "output", "o", "", "path prefix of the two files to write")
 	gen.Flags().BoolVar(&force, "force", false, "overwrite existing files")
+	addJSONFlag(gen)
 	keys.AddCommand(gen)
 	return keys
 }

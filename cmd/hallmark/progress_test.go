@@ -109,6 +109,7 @@ func TestQuietAndJSON(t *testing.T) {
 		{"report --json", []string{"report", "--json", "--key", k + ".pub"}, 0, `"by_evidence": [`},
 		{"report --json of an empty pathspec", []string{"report", "--json", "--", "nothing/"}, 0, `"by_evidence": []`},
 		{"show --json", []string{"show", "--json", "--key", k + ".pub"}, 0, `"lines": [`},
+		{"keys generate --json", []string{"keys", "generate", "--json", "--output", filepath.Join(keys, "second")}, 0, `"algorithm": "ecdsa-p256"`},
 	}
 	for _, tt := range tests {
 		res := hallmark(t, r.Dir, env, tt.args...)
