@@ -176,7 +176,7 @@
 //
 // # hallmark report
 //
-//	hallmark report [--rev REV] [--since REV] [--by KIND] [--json] [--html FILE] [-- PATHSPEC...]
+//	hallmark report [--rev REV] [--since REV] [--by KIND] [--all] [--json] [--html FILE] [-- PATHSPEC...]
 //	hallmark report [--deps] [--by package|module] PACKAGES...
 //
 // Attributes every line of the tree at --rev (default HEAD) to the commit
@@ -190,6 +190,14 @@
 // --key PUB (repeatable) or --policy FILE, default .hallmark/policy.yaml
 // if it exists. --no-cache recomputes everything and writes no cache.
 // --json prints the totals and breakdowns.
+//
+// A report leaves out, and says how many files and lines and why, what
+// people leave out of a count of code: files marked linguist-generated or
+// linguist-vendored in .gitattributes (git's attribute rules at --rev),
+// package managers' lock files (go.sum, package-lock.json, Cargo.lock,
+// ...), and the exclude: list of glob pathspecs in .hallmark/config.yaml
+// at --rev. --all counts everything. Tag shares and --by month or quarter
+// count every file; verify never leaves anything out.
 //
 // # hallmark blame
 //
@@ -223,11 +231,12 @@
 //
 // # hallmark keys generate
 //
-//	hallmark keys generate --output PREFIX [--algorithm ecdsa-p256|ed25519|rsa-3072] [--force]
+//	hallmark keys generate --output PREFIX [--algorithm ecdsa-p256|ed25519|rsa-3072] [--force] [--json]
 //
 // Writes PREFIX.key (encrypted with HALLMARK_PASSWORD, cosign's format)
 // and PREFIX.pub, PREFIX given by --output (-o). --force overwrites
-// existing files. (hallmark keys alone
+// existing files. --json prints the two paths, the algorithm and the key
+// id. (hallmark keys alone
 // lists its one subcommand.)
 //
 // # hallmark attest sign
