@@ -94,10 +94,27 @@ func filesDigest(files map[string][]byte) (string, error) {
 	return hex.EncodeToString(raw), nil
 }
 
+// BundleOptions are [WriteBundle]'s; the zero value means the defaults.
+type BundleOptions struct {
+	// Recorder names the program that writes the bundle (a vendor's
+	// release tool, and its version), as [repo.StampOptions.Recorder]
+	// does for a commit's record; the zero value means
+	// [repo.DefaultRecorder].
+	Recorder provenance.Recorder
+}
+
 // WriteBundle writes, signed, the attribution of every file of the module
 // at moduleDir as of the repository's HEAD, into the module's BundlePath.
 // Every file must be committed as it is: a bundle speaks of released code.
-func WriteBundle(ctx context.Context, r *repo.Repo, moduleDir string, signer signature.Signer) (string, error) {
+// A nil opts means the defaults.
+func WriteBundle(ctx context.Context, r *repo.Repo, moduleDir string, signer signature.Signer, opts *BundleOptions) (string, error) {
+	if opts == nil {
+		opts = &BundleOptions{}
+	}
+	recorder := opts.Recorder
+	if recorder == (provenance.Recorder{}) {
+		recorder = repo.DefaultRecorder()
+	}
 	gomod, err := os.ReadFile(filepath.Join(moduleDir, "go.mod"))
 	if err != nil {
 		return "", fmt.Errorf("analysis: %s is not a module root: %w", moduleDir, err)
@@ -132,7 +149,7 @@ func WriteBundle(ctx context.Context, r *repo.Repo, moduleDir string, signer sig
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return "", fmt.Errorf("analysis: %s is outside the repository %s", moduleDir, wt)
 	}
-	rec := &provenance.Record{Commit: a.Commit, Method: provenance.MethodSnapshot, Recorder: repo.DefaultRecorder()}
+	rec := &provenance.Record{Commit: a.Commit, Method: provenance.MethodSnapshot, Recorder: recorder}
 	authorIdx := func(au provenance.Author) int {
 		if i := slices.Index(rec.Authors, au); i >= 0 {
 			return i

@@ -38,7 +38,7 @@ func TestBundleNeverWritesThroughALink(t *testing.T) {
 	if err := os.Symlink(elsewhere, link); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := WriteBundle(ctx, rp, g.Dir, signer); !errors.Is(err, ErrSymlink) {
+	if _, err := WriteBundle(ctx, rp, g.Dir, signer, nil); !errors.Is(err, ErrSymlink) {
 		t.Errorf("through a linked directory: %v", err)
 	}
 	if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
@@ -55,7 +55,7 @@ func TestBundleNeverWritesThroughALink(t *testing.T) {
 	if err := os.Symlink(victim, filepath.Join(link, "bundle.json")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := WriteBundle(ctx, rp, g.Dir, signer); !errors.Is(err, ErrSymlink) {
+	if _, err := WriteBundle(ctx, rp, g.Dir, signer, nil); !errors.Is(err, ErrSymlink) {
 		t.Errorf("through a linked file: %v", err)
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "ssh-ed25519 AAAA mine\n" {
@@ -73,7 +73,7 @@ func TestBundleNeverWritesThroughALink(t *testing.T) {
 	}
 
 	os.Remove(filepath.Join(link, "bundle.json"))
-	out, err = WriteBundle(ctx, rp, g.Dir, signer)
+	out, err = WriteBundle(ctx, rp, g.Dir, signer, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

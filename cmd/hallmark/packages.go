@@ -128,7 +128,7 @@ the bundle and tag the release after.
 			if err != nil {
 				return err
 			}
-			out, err := analysis.WriteBundle(ctx, r, dir, signer)
+			out, err := analysis.WriteBundle(ctx, r, dir, signer, nil)
 			if err != nil {
 				return err
 			}

@@ -41,7 +41,7 @@ func bundle(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer r.Close()
-	path, err := analysis.WriteBundle(ctx, r, abs, signer)
+	path, err := analysis.WriteBundle(ctx, r, abs, signer, nil)
 	if err != nil {
 		return err
 	}

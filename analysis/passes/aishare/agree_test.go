@@ -76,7 +76,7 @@ func TestVetAgreesWithLoad(t *testing.T) {
 	defer rp.Close()
 	priv, _ := attest.GenerateKey(attest.ECDSAP256)
 	signer, _ := attest.NewSigner(priv)
-	if _, err := hanalysis.WriteBundle(ctx, rp, dep.Dir, signer); err != nil {
+	if _, err := hanalysis.WriteBundle(ctx, rp, dep.Dir, signer, nil); err != nil {
 		t.Fatal(err)
 	}
 	publish(t, proxy, dep.Dir, "example.com/dep", "v1.0.0")
