@@ -60,6 +60,12 @@
 // [RecordChecker] decides it for many commits. [Repo.CommitObject] reads a
 // commit itself, and [InferAuthor] says what its conventions claim.
 //
+// A [Trust] comes from a [TrustSource]: [Repo.LoadTrust] builds it by
+// verify's rules, which refuse what the commits judged could have changed;
+// [Repo.LoadReportTrust] by a report's looser ones (a policy file in the
+// work tree, or no trusted key at all), since a report labels evidence and
+// passes nothing.
+//
 // # Concurrency
 //
 // A [*Repo] may be shared by goroutines: verify, read records back,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -76,6 +77,67 @@ func (r *Repo) LoadTrust(ctx context.Context, src *TrustSource) (*Trust, error) 
 		return nil, err
 	}
 	return nonEmptyTrust(pol, ring, "the policy at "+src.Base)
+}
+
+// LoadReportTrust builds the trust that labels evidence in a report, a
+// blame or a show, as those commands do: the same [Trust] that
+// [Repo.LoadTrust] builds for verify, from the same [TrustSource], by
+// looser rules. A report passes nothing: it says which records verify
+// under the keys the reader trusts, and "not checked" when none is, so a
+// reader may trust a policy file of her own work tree, or nothing at all;
+// verify decides whether commits pass, so it refuses what the commits it
+// judges could have changed. The rules:
+//
+//   - Keys and PolicyFile together: [ErrKeysAndPolicy], as for verify.
+//   - Keys: exactly those keys, each for every claim.
+//   - PolicyFile: that policy, wherever it lies, even if it lists no key.
+//   - Base: the policy committed at Base; none there means no trusted key.
+//   - none of them: the policy committed at HEAD when the work tree holds
+//     a policy file ([policy.File]), the sign the repository has adopted
+//     one; otherwise (in a bare repository too) no trusted key.
+//
+// No trusted key is a Trust with an empty keyring and no policy, never an
+// error: the caller reports signatures as not checked.
+func (r *Repo) LoadReportTrust(ctx context.Context, src *TrustSource) (*Trust, error) {
+	if src == nil {
+		src = &TrustSource{}
+	}
+	none := &Trust{Keyring: &attest.Keyring{}}
+	switch {
+	case len(src.Keys) > 0 && src.PolicyFile != "":
+		return nil, ErrKeysAndPolicy
+	case len(src.Keys) > 0:
+		ring, err := attest.LoadKeyring(src.Keys)
+		if err != nil {
+			return nil, err
+		}
+		return &Trust{Keyring: ring}, nil
+	case src.PolicyFile != "":
+		pol, ring, err := policy.LoadFile(src.PolicyFile)
+		if err != nil {
+			return nil, err
+		}
+		return &Trust{Keyring: ring, Policy: pol}, nil
+	}
+	base := src.Base
+	if base == "" {
+		wt := r.git.WorkTree
+		if wt == "" {
+			return none, nil
+		}
+		if _, err := os.Stat(filepath.Join(wt, filepath.FromSlash(policy.File))); err != nil {
+			return none, nil
+		}
+		base = "HEAD"
+	}
+	pol, ring, err := r.PolicyAt(ctx, base)
+	if errors.Is(err, policy.ErrNoPolicy) {
+		return none, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Trust{Keyring: ring, Policy: pol}, nil
 }
 
 func nonEmptyTrust(pol *policy.Policy, ring *attest.Keyring, what string) (*Trust, error) {

@@ -31,11 +31,11 @@ func (f *analysisFlags) register(cmd *cobra.Command) {
 
 // keyringFor builds the trusted keys of report and blame; none is fine.
 func keyringFor(r *repo.Repo, f *analysisFlags) (*attest.Keyring, error) {
-	if len(f.keys) == 0 && f.policy == "" && (r.WorkTree() == "" || !fileExists(filepath.Join(r.WorkTree(), defaultPolicy))) {
-		return &attest.Keyring{}, nil
+	t, err := reportTrust(r, &repo.TrustSource{Keys: f.keys, PolicyFile: f.policy})
+	if err != nil {
+		return nil, err
 	}
-	_, ring, err := loadPolicy(r, f.policy, f.keys)
-	return ring, err
+	return t.Keyring, nil
 }
 
 func newReport() *cobra.Command {

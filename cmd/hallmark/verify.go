@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/attest"
@@ -200,26 +199,23 @@ func survivingLines(r *repo.Repo, ring *attest.Keyring, pol *policy.Policy, base
 // loadPolicy reads the policy a report trusts: --key keys exactly, a
 // --policy file, or the policy committed at HEAD (never the work tree's).
 func loadPolicy(r *repo.Repo, path string, keys []string) (*policy.Policy, *attest.Keyring, error) {
-	ctx := context.Background()
-	switch {
-	case len(keys) > 0 && path != "":
-		return nil, nil, usagef("--key and --policy cannot be combined: --key trusts exactly the keys given; list more keys in the policy file instead")
-	case len(keys) > 0:
-		ring, err := loadKeyring(keys)
-		return nil, ring, err
-	case path != "":
-		return policy.LoadFile(path)
+	t, err := reportTrust(r, &repo.TrustSource{Keys: keys, PolicyFile: path, Base: "HEAD"})
+	if err != nil {
+		return nil, nil, err
 	}
-	pol, ring, err := r.PolicyAt(ctx, "HEAD")
-	if errors.Is(err, policy.ErrNoPolicy) {
-		return nil, &attest.Keyring{}, nil
-	}
-	return pol, ring, err
+	return t.Policy, t.Keyring, nil
 }
 
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
+// reportTrust is repo.LoadReportTrust with its errors in the CLI's words.
+func reportTrust(r *repo.Repo, src *repo.TrustSource) (*repo.Trust, error) {
+	t, err := r.LoadReportTrust(context.Background(), src)
+	switch {
+	case errors.Is(err, repo.ErrKeysAndPolicy):
+		return nil, usagef("--key and --policy cannot be combined: --key trusts exactly the keys given; list more keys in the policy file instead")
+	case errors.Is(err, attest.ErrDuplicateKey) && len(src.Keys) > 0:
+		return nil, usagef("%v (name keys with NAME=PATH)", err)
+	}
+	return t, err
 }
 
 func printVerify(w io.Writer, rep *repo.VerifyReport, quiet bool) {
