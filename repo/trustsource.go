@@ -48,14 +48,8 @@ func (r *Repo) LoadTrust(ctx context.Context, src *TrustSource) (*Trust, error) 
 		src = &TrustSource{}
 	}
 	switch {
-	case len(src.Keys) > 0 && src.PolicyFile != "":
-		return nil, ErrKeysAndPolicy
 	case len(src.Keys) > 0:
-		ring, err := attest.LoadKeyring(src.Keys)
-		if err != nil {
-			return nil, err
-		}
-		return &Trust{Keyring: ring}, nil
+		return keysTrust(src)
 	case src.PolicyFile != "":
 		inside, err := r.inWorkTree(src.PolicyFile)
 		if err != nil {
@@ -104,14 +98,8 @@ func (r *Repo) LoadReportTrust(ctx context.Context, src *TrustSource) (*Trust, e
 	}
 	none := &Trust{Keyring: &attest.Keyring{}}
 	switch {
-	case len(src.Keys) > 0 && src.PolicyFile != "":
-		return nil, ErrKeysAndPolicy
 	case len(src.Keys) > 0:
-		ring, err := attest.LoadKeyring(src.Keys)
-		if err != nil {
-			return nil, err
-		}
-		return &Trust{Keyring: ring}, nil
+		return keysTrust(src)
 	case src.PolicyFile != "":
 		pol, ring, err := policy.LoadFile(src.PolicyFile)
 		if err != nil {
@@ -138,6 +126,19 @@ func (r *Repo) LoadReportTrust(ctx context.Context, src *TrustSource) (*Trust, e
 		return nil, err
 	}
 	return &Trust{Keyring: ring, Policy: pol}, nil
+}
+
+// keysTrust is the trust of src's keys, by both rule sets: exactly those
+// keys, each for every claim; with a policy file beside them, an error.
+func keysTrust(src *TrustSource) (*Trust, error) {
+	if src.PolicyFile != "" {
+		return nil, ErrKeysAndPolicy
+	}
+	ring, err := attest.LoadKeyring(src.Keys)
+	if err != nil {
+		return nil, err
+	}
+	return &Trust{Keyring: ring}, nil
 }
 
 func nonEmptyTrust(pol *policy.Policy, ring *attest.Keyring, what string) (*Trust, error) {

@@ -30,13 +30,7 @@ func TestLoadTrust(t *testing.T) {
 	rp := openRepo(t, g.Dir)
 
 	out := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(out, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, content string) string { return writeFile(t, out, name, content) }
 	bobPub := write("bob.pub", bob.pem)
 	outside := write("policy.yaml", "keys:\n  - {name: bob, public_key: bob.pub}\n")
 	none := write("none.yaml", "keys: []\n")
@@ -72,15 +66,7 @@ func TestLoadTrust(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		var names []string
-		for _, k := range []struct {
-			name string
-			key  policyKey
-		}{{"alice", alice}, {"bob", bob}} {
-			if len(k.key.trustedAs(t, tr.Keyring)) > 0 {
-				names = append(names, k.name)
-			}
-		}
+		names := trustedOf(t, tr, alice, bob)
 		if !slices.Equal(names, tt.names) || (tr.Policy != nil) != tt.policy {
 			t.Errorf("%s: trusts %v (policy %v), want %v (policy %v)", tt.reason, names, tr.Policy != nil, tt.names, tt.policy)
 		}
@@ -105,41 +91,21 @@ func TestLoadReportTrust(t *testing.T) {
 	rp := openRepo(t, g.Dir)
 
 	out := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(out, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, content string) string { return writeFile(t, out, name, content) }
 	bobPub := write("bob.pub", bob.pem)
 	outside := write("policy.yaml", "keys:\n  - {name: bob, public_key: bob.pub}\n")
 	none := write("none.yaml", "keys: []\n")
 	inside := filepath.Join(g.Dir, policy.File)
 	// A policy file of the reader's own in the work tree (key paths are
 	// relative to the file's directory, here the root).
-	local := filepath.Join(g.Dir, "local.yaml")
-	if err := os.WriteFile(local, []byte("keys:\n  - {name: alice, public_key: keys/alice.pub}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	local := writeFile(t, g.Dir, "local.yaml", "keys:\n  - {name: alice, public_key: keys/alice.pub}\n")
 
 	bareDir := filepath.Join(t.TempDir(), "bare.git")
 	g.Git("clone", "--quiet", "--bare", g.Dir, bareDir)
 	bareRepo := openRepo(t, bareDir)
 
 	// Who a trust's keyring trusts, of alice and bob.
-	trusts := func(tr *Trust) []string {
-		var names []string
-		for _, k := range []struct {
-			name string
-			key  policyKey
-		}{{"alice", alice}, {"bob", bob}} {
-			if len(k.key.trustedAs(t, tr.Keyring)) > 0 {
-				names = append(names, k.name)
-			}
-		}
-		return names
-	}
+	trusts := func(tr *Trust) []string { return trustedOf(t, tr, alice, bob) }
 	type row struct {
 		reason string
 		rp     *Repo
@@ -199,4 +165,29 @@ func TestLoadReportTrust(t *testing.T) {
 		{"the default with the work tree's policy gone", rp, nil, nil, false, nil},
 		{"HEAD's policy named as the base", rp, &TrustSource{Base: "HEAD"}, []string{"alice"}, true, nil},
 	})
+}
+
+// writeFile writes a file in dir and returns its path.
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// trustedOf says which of alice and bob a trust's keyring trusts.
+func trustedOf(t *testing.T, tr *Trust, alice, bob policyKey) []string {
+	t.Helper()
+	var names []string
+	for _, k := range []struct {
+		name string
+		key  policyKey
+	}{{"alice", alice}, {"bob", bob}} {
+		if len(k.key.trustedAs(t, tr.Keyring)) > 0 {
+			names = append(names, k.name)
+		}
+	}
+	return names
 }
