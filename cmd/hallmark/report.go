@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hallmark-dev/hallmark/attest"
 	"github.com/hallmark-dev/hallmark/attribution"
 	"github.com/hallmark-dev/hallmark/provenance"
 	"github.com/hallmark-dev/hallmark/repo"
@@ -29,13 +28,11 @@ func (f *analysisFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "recompute everything, and write no cache")
 }
 
-// keyringFor builds the trusted keys of report and blame; none is fine.
-func keyringFor(r *repo.Repo, f *analysisFlags) (*attest.Keyring, error) {
-	t, err := reportTrust(r, &repo.TrustSource{Keys: f.keys, PolicyFile: f.policy})
-	if err != nil {
-		return nil, err
-	}
-	return t.Keyring, nil
+// reportTrustFor builds the trust of report and blame (none is fine): its keys
+// and, when a policy gives them, what each may sign, so that "signed"
+// evidence is what verify would accept.
+func reportTrustFor(r *repo.Repo, f *analysisFlags) (*repo.Trust, error) {
+	return reportTrust(r, &repo.TrustSource{Keys: f.keys, PolicyFile: f.policy})
 }
 
 func newReport() *cobra.Command {
@@ -98,7 +95,7 @@ or "unknown".
 			}
 			defer r.Close()
 			warnUnmergedNotes(cmd, r)
-			ring, err := keyringFor(r, &af)
+			trust, err := reportTrustFor(r, &af)
 			if err != nil {
 				return err
 			}
@@ -107,7 +104,7 @@ or "unknown".
 			}
 			prog := newProgress(cmd)
 			a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: af.rev, Since: af.since, Paths: args,
-				Keyring: ring, NoCache: af.noCache, Progress: prog.counter("reading history"), Tags: htmlPath != "", All: all})
+				Keyring: trust.Keyring, Policy: trust.Policy, NoCache: af.noCache, Progress: prog.counter("reading history"), Tags: htmlPath != "", All: all})
 			prog.clear()
 			if err != nil {
 				return err
@@ -283,7 +280,7 @@ git-ai or Agent Trace, inferred, none).
 			}
 			defer r.Close()
 			warnUnmergedNotes(cmd, r)
-			ring, err := keyringFor(r, &af)
+			trust, err := reportTrustFor(r, &af)
 			if err != nil {
 				return err
 			}
@@ -296,7 +293,7 @@ git-ai or Agent Trace, inferred, none).
 				}
 			}
 			prog := newProgress(cmd)
-			a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: af.rev, Keyring: ring, NoCache: af.noCache, Progress: prog.counter("reading history")})
+			a, err := attribution.Analyze(ctx, r, &attribution.Options{Rev: af.rev, Keyring: trust.Keyring, Policy: trust.Policy, NoCache: af.noCache, Progress: prog.counter("reading history")})
 			prog.clear()
 			if err != nil {
 				return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,5 +141,83 @@ func TestVerifySaysNotesAreUnmerged(t *testing.T) {
 	}
 	if res := hallmark(t, clone, nil, "verify", "--key", filepath.Join(keys, "k.pub")); res.code != 0 || strings.Contains(res.stderr, "not merged") {
 		t.Errorf("after sync: %+v", res)
+	}
+}
+
+// TestReportHonoursKeyRights mounts a record signed by a key the policy
+// lists for reviews only: verify refuses it, so report and blame must not
+// call its lines "signed" either, while the same key given alone with
+// --key (exactly that key, no policy) does make them signed.
+func TestReportHonoursKeyRights(t *testing.T) {
+	g := gittest.New(t)
+	env := []string{"HALLMARK_PASSWORD=pw"}
+	keys := t.TempDir()
+	for _, k := range []string{"dev", "rev"} {
+		if res := hallmark(t, g.Dir, env, "keys", "generate", "--output", filepath.Join(keys, k)); res.code != 0 {
+			t.Fatal(res)
+		}
+		b, err := os.ReadFile(filepath.Join(keys, k+".pub"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.Write(".hallmark/keys/"+k+".pub", string(b))
+	}
+	g.Write(".hallmark/policy.yaml", "keys:\n  - {name: dev, public_key: .hallmark/keys/dev.pub, may: [record]}\n  - {name: rev, public_key: .hallmark/keys/rev.pub, may: [review]}\n")
+	g.Commit("adopt hallmark", "")
+	g.Write("a.go", gittest.Lines("model", 4))
+	g.Commit("feat: a\n\nCo-Authored-By: Claude <noreply@anthropic.com>", "")
+	if res := hallmark(t, g.Dir, env, "stamp", "--key", filepath.Join(keys, "rev.key")); res.code != 0 {
+		t.Fatal(res)
+	}
+	if res := hallmark(t, g.Dir, nil, "verify", "HEAD~1..HEAD"); res.code != 1 {
+		t.Errorf("verify accepted a record signed by a review-only key: %+v", res)
+	}
+	evidence := func(args ...string) string {
+		t.Helper()
+		res := hallmark(t, g.Dir, nil, append([]string{"blame", "a.go", "--json", "--no-cache"}, args...)...)
+		if res.code != 0 {
+			t.Fatal(res)
+		}
+		var out struct {
+			Lines []struct {
+				Evidence string `json:"evidence"`
+			} `json:"lines"`
+		}
+		if err := json.Unmarshal([]byte(res.stdout), &out); err != nil || len(out.Lines) != 4 {
+			t.Fatalf("blame --json: %v: %s", err, res.stdout)
+		}
+		return out.Lines[0].Evidence
+	}
+	if got := evidence(); got == "signed" {
+		t.Errorf("blame under the policy calls a review-only key's record signed")
+	}
+	if got := evidence("--key", filepath.Join(keys, "rev.pub")); got != "signed" {
+		t.Errorf("blame --key rev.pub: evidence %q, want signed", got)
+	}
+	keysOf := func(args ...string) string {
+		t.Helper()
+		res := hallmark(t, g.Dir, nil, append([]string{"report", "--json", "--no-cache"}, args...)...)
+		if res.code != 0 {
+			t.Fatal(res)
+		}
+		var rep struct {
+			ByEvidence []struct {
+				Key string `json:"key"`
+			} `json:"by_evidence"`
+		}
+		if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {
+			t.Fatalf("report --json: %v: %s", err, res.stdout)
+		}
+		var ks []string
+		for _, e := range rep.ByEvidence {
+			ks = append(ks, e.Key)
+		}
+		return strings.Join(ks, ",")
+	}
+	if got := keysOf(); got != "none,untrusted" {
+		t.Errorf("report under the policy: evidence %s, want none,untrusted", got)
+	}
+	if got := keysOf("--key", filepath.Join(keys, "rev.pub")); !strings.Contains(got, "signed") {
+		t.Errorf("report --key rev.pub: evidence %s, want signed among them", got)
 	}
 }
