@@ -289,6 +289,6 @@ func (r *Repo) StampRange(ctx context.Context, rng []string, opts *StampOptions)
 		}
 		lines[rec.Commit] = [][]byte{line}
 	}
-	msg := fmt.Sprintf("hallmark: stamp %d commits of %s from their conventions\n", len(lines), strings.Join(rng, " "))
+	msg := fmt.Sprintf("hallmark: stamp %s of %s from their conventions\n", countOf(len(lines), "commit"), strings.Join(rng, " "))
 	return len(lines), r.AddNotes(ctx, lines, msg)
 }

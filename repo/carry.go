@@ -221,7 +221,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 			extra = append(extra, b)
 		}
 	}
-	res, err := r.storeWith(ctx, tc.ID, tc.Raw, rec, opts.Signer, fmt.Sprintf("carried from %d commits", len(sources)), extra)
+	res, err := r.storeWith(ctx, tc.ID, tc.Raw, rec, opts.Signer, "carried from "+countOf(len(sources), "commit"), extra)
 	if err != nil {
 		return nil, err
 	}
@@ -264,8 +264,8 @@ func (r *Repo) storeWith(ctx context.Context, commit string, object []byte, rec 
 	if signed {
 		how = "signed"
 	}
-	msg := fmt.Sprintf("hallmark: %s %s (%s, %s)\n\n%d lines: %d ai, %d mixed, %d human, %d unknown.\n",
-		what, commit[:12], how, rec.Method, count.Total(), count.AI, count.Mixed, count.Human, count.Unknown)
+	msg := fmt.Sprintf("hallmark: %s %s (%s, %s)\n\n%s: %d ai, %d mixed, %d human, %d unknown.\n",
+		what, commit[:12], how, rec.Method, countOf(count.Total(), "line"), count.AI, count.Mixed, count.Human, count.Unknown)
 	if err := r.AddNote(ctx, commit, append([][]byte{line}, extra...), msg); err != nil {
 		return nil, err
 	}

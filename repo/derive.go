@@ -181,7 +181,7 @@ func (v *verifier) checkCarried(c *git.Commit, blobs map[string][]byte, sr signe
 			}
 		}
 		if bad > 0 {
-			probs = append(probs, problemf(ErrNotDerived, f.Path, "%s: %d lines do not follow from the sources (%s)", f.Path, bad, first))
+			probs = append(probs, problemf(ErrNotDerived, f.Path, "%s: %s not follow from the sources (%s)", f.Path, doOrDoes(bad), first))
 		}
 	}
 	return probs

@@ -68,7 +68,7 @@ func (r *Repo) postCommit(ctx context.Context, opts *StampOptions) (*StampResult
 	}
 	if len(known) > 0 {
 		res, err := r.Carry(ctx, known, c.ID, opts)
-		return res, fmt.Sprintf("carried from %d commits", len(known)), err
+		return res, "carried from " + countOf(len(known), "commit"), err
 	}
 	res, err := r.Stamp(ctx, c.ID, opts)
 	return res, "stamped", err

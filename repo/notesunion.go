@@ -382,7 +382,7 @@ func (r *Repo) mergeNotesFrom(ctx context.Context, theirsTip, message string) (i
 			err = errors.Join(err, rerr)
 		}
 		if err == nil {
-			err = fmt.Errorf("%w: the union dropped local envelopes (the notes of %d commits, first %s); the notes were put back", ErrSyncWouldLose, len(lost), lost[0])
+			err = fmt.Errorf("%w: the union dropped local envelopes (the notes of %s, first %s); the notes were put back", ErrSyncWouldLose, countOf(len(lost), "commit"), lost[0])
 		}
 		return 0, err
 	}

@@ -139,7 +139,7 @@ func (h *hookRun) say(res *StampResult, what string) {
 	if res.Existing {
 		what = "already " + what
 	}
-	lines := fmt.Sprintf("%d lines", c.Total())
+	lines := countOf(c.Total(), "line")
 	if c.Total() == 1 {
 		lines = "1 line"
 	}

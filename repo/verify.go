@@ -556,12 +556,12 @@ func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, blobs map[st
 			}
 		}
 		if w := want[f.Path]; !v.shallow[c.ID] && !slices.Equal(lines, w) {
-			probs = append(probs, problemf(ErrRecordMismatch, f.Path, "%s: the record covers %d lines, the commit adds %d (%s)", f.Path, len(lines), len(w), firstDifference(lines, w)))
+			probs = append(probs, problemf(ErrRecordMismatch, f.Path, "%s: the record covers %s, the commit adds %d (%s)", f.Path, countOf(len(lines), "line"), len(w), firstDifference(lines, w)))
 		}
 	}
 	for _, p := range slices.Sorted(mapKeys(want)) {
 		if !got[p] && !v.shallow[c.ID] {
-			probs = append(probs, problemf(ErrRecordMismatch, p, "%s: the commit adds %d lines the record does not cover", p, len(want[p])))
+			probs = append(probs, problemf(ErrRecordMismatch, p, "%s: the commit adds %s the record does not cover", p, countOf(len(want[p]), "line")))
 		}
 	}
 	if len(probs) > 0 {
