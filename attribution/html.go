@@ -2,6 +2,7 @@ package attribution
 
 import (
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"html/template"
 	"io"
 	"math"
@@ -40,7 +41,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"pct":         func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 	"short":       func(s string) string { return s[:min(12, len(s))] },
 	"num":         thousands,
-	"plural":      pluralWord,
+	"plural":      words.Noun,
 	"tagChart":    tagChart,
 	"barChart":    barChart,
 	"periodChart": periodChart,
@@ -131,13 +132,6 @@ func thousands(n int) string {
 	return b.String()
 }
 
-func pluralWord(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
-}
-
 // barChart draws stacked horizontal bars, one row a key, as HTML: a label
 // that ends in an ellipsis when too long (the whole key its tooltip), a bar
 // as long as the row's lines against the longest, and the figures.
@@ -158,7 +152,7 @@ func barChart(rows []provenance.Row, limit int) template.HTML {
 			esc(r.Key), esc(r.Key), 100*float64(r.Lines.Total())/float64(maxN))
 		for _, cc := range classColors {
 			if n := classLines(r, cc.name); n > 0 {
-				fmt.Fprintf(&b, `<i style="flex:%d;background:%s" title="%s: %s %s %s"></i>`, n, cc.color, esc(r.Key), thousands(n), cc.name, pluralWord(n, "line"))
+				fmt.Fprintf(&b, `<i style="flex:%d;background:%s" title="%s: %s %s %s"></i>`, n, cc.color, esc(r.Key), thousands(n), cc.name, words.Noun(n, "line"))
 			}
 		}
 		fmt.Fprintf(&b, `</span></span><span class="bar-num">%s · %.0f%%</span>`, thousands(r.Lines.Total()), 100*r.Lines.AIShare())
@@ -307,7 +301,7 @@ func periodChart(rows []provenance.Row) template.HTML {
 			if ch > 0 {
 				y -= ch
 				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %s %s %s</title></rect>`,
-					x+colW*0.1, y, colW*0.8, ch, cc.color, esc(r.Key), thousands(n), cc.name, pluralWord(n, "line"))
+					x+colW*0.1, y, colW*0.8, ch, cc.color, esc(r.Key), thousands(n), cc.name, words.Noun(n, "line"))
 			}
 		}
 		if shareFits {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"slices"
 	"strings"
 	"time"
@@ -289,6 +290,6 @@ func (r *Repo) StampRange(ctx context.Context, rng []string, opts *StampOptions)
 		}
 		lines[rec.Commit] = [][]byte{line}
 	}
-	msg := fmt.Sprintf("hallmark: stamp %s of %s from their conventions\n", countOf(len(lines), "commit"), strings.Join(rng, " "))
+	msg := fmt.Sprintf("hallmark: stamp %s of %s from their conventions\n", words.Count(len(lines), "commit"), strings.Join(rng, " "))
 	return len(lines), r.AddNotes(ctx, lines, msg)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"slices"
 
 	"github.com/hallmark-dev/hallmark/attest"
@@ -221,7 +222,7 @@ func (r *Repo) Carry(ctx context.Context, sources []string, target string, opts 
 			extra = append(extra, b)
 		}
 	}
-	res, err := r.storeWith(ctx, tc.ID, tc.Raw, rec, opts.Signer, "carried from "+countOf(len(sources), "commit"), extra)
+	res, err := r.storeWith(ctx, tc.ID, tc.Raw, rec, opts.Signer, "carried from "+words.Count(len(sources), "commit"), extra)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +266,7 @@ func (r *Repo) storeWith(ctx context.Context, commit string, object []byte, rec 
 		how = "signed"
 	}
 	msg := fmt.Sprintf("hallmark: %s %s (%s, %s)\n\n%s: %d ai, %d mixed, %d human, %d unknown.\n",
-		what, commit[:12], how, rec.Method, countOf(count.Total(), "line"), count.AI, count.Mixed, count.Human, count.Unknown)
+		what, commit[:12], how, rec.Method, words.Count(count.Total(), "line"), count.AI, count.Mixed, count.Human, count.Unknown)
 	if err := r.AddNote(ctx, commit, append([][]byte{line}, extra...), msg); err != nil {
 		return nil, err
 	}

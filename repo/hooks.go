@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"io"
 	"os"
 	"path/filepath"
@@ -68,7 +69,7 @@ func (r *Repo) postCommit(ctx context.Context, opts *StampOptions) (*StampResult
 	}
 	if len(known) > 0 {
 		res, err := r.Carry(ctx, known, c.ID, opts)
-		return res, "carried from " + countOf(len(known), "commit"), err
+		return res, "carried from " + words.Count(len(known), "commit"), err
 	}
 	res, err := r.Stamp(ctx, c.ID, opts)
 	return res, "stamped", err

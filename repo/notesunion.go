@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"maps"
 	"slices"
 	"strings"
@@ -382,7 +383,7 @@ func (r *Repo) mergeNotesFrom(ctx context.Context, theirsTip, message string) (i
 			err = errors.Join(err, rerr)
 		}
 		if err == nil {
-			err = fmt.Errorf("%w: the union dropped local envelopes (the notes of %s, first %s); the notes were put back", ErrSyncWouldLose, countOf(len(lost), "commit"), lost[0])
+			err = fmt.Errorf("%w: the union dropped local envelopes (the notes of %s, first %s); the notes were put back", ErrSyncWouldLose, words.Count(len(lost), "commit"), lost[0])
 		}
 		return 0, err
 	}

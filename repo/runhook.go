@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"io"
 	"os"
 	"path/filepath"
@@ -139,7 +140,7 @@ func (h *hookRun) say(res *StampResult, what string) {
 	if res.Existing {
 		what = "already " + what
 	}
-	lines := countOf(c.Total(), "line")
+	lines := words.Count(c.Total(), "line")
 	if c.Total() == 1 {
 		lines = "1 line"
 	}

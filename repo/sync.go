@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"regexp"
 	"strings"
 	"time"
@@ -167,7 +168,7 @@ func (r *Repo) syncOnce(ctx context.Context, remote string, opts *SyncOptions, r
 		return false, err
 	}
 	if len(lost) > 0 {
-		return false, fmt.Errorf("%w: the remote has envelopes the local notes lack (the notes of %s, first %s); nothing was pushed", ErrSyncWouldLose, countOf(len(lost), "commit"), lost[0])
+		return false, fmt.Errorf("%w: the remote has envelopes the local notes lack (the notes of %s, first %s); nothing was pushed", ErrSyncWouldLose, words.Count(len(lost), "commit"), lost[0])
 	}
 	step("push")
 	_, err = r.git.Output(ctx, "push", "--quiet", "--force-with-lease="+NotesRef+":"+theirs, remote, NotesRef+":"+NotesRef)

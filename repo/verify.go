@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -556,12 +557,12 @@ func (v *verifier) checkRecord(c *git.Commit, files []git.FileDiff, blobs map[st
 			}
 		}
 		if w := want[f.Path]; !v.shallow[c.ID] && !slices.Equal(lines, w) {
-			probs = append(probs, problemf(ErrRecordMismatch, f.Path, "%s: the record covers %s, the commit adds %d (%s)", f.Path, countOf(len(lines), "line"), len(w), firstDifference(lines, w)))
+			probs = append(probs, problemf(ErrRecordMismatch, f.Path, "%s: the record covers %s, the commit adds %d (%s)", f.Path, words.Count(len(lines), "line"), len(w), firstDifference(lines, w)))
 		}
 	}
 	for _, p := range slices.Sorted(mapKeys(want)) {
 		if !got[p] && !v.shallow[c.ID] {
-			probs = append(probs, problemf(ErrRecordMismatch, p, "%s: the commit adds %s the record does not cover", p, countOf(len(want[p]), "line")))
+			probs = append(probs, problemf(ErrRecordMismatch, p, "%s: the commit adds %s the record does not cover", p, words.Count(len(want[p]), "line")))
 		}
 	}
 	if len(probs) > 0 {

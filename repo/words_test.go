@@ -2,15 +2,7 @@ package repo
 
 import "testing"
 
-func TestCountOf(t *testing.T) {
-	for _, c := range []struct {
-		n    int
-		want string
-	}{{0, "0 commits"}, {1, "1 commit"}, {2, "2 commits"}} {
-		if got := countOf(c.n, "commit"); got != c.want {
-			t.Errorf("countOf(%d) = %q, want %q", c.n, got, c.want)
-		}
-	}
+func TestDoOrDoes(t *testing.T) {
 	if got := doOrDoes(1); got != "1 line does" {
 		t.Errorf("doOrDoes(1) = %q", got)
 	}

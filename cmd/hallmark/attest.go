@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"os"
 	"strings"
 
@@ -248,6 +249,6 @@ func printVerified(cmd *cobra.Command, res *attest.Result, asJSON bool) error {
 	}
 	fmt.Fprintf(out, "verified: commit %s, signed by %s\n", res.Record.Commit, strings.Join(res.Signers, ", "))
 	fmt.Fprintf(out, "  %s, %s: %d ai, %d mixed, %d human, %d unknown (ai share %.1f%%)\n",
-		plural(len(res.Record.Files), "file"), plural(count.Total(), "line"), count.AI, count.Mixed, count.Human, count.Unknown, 100*count.AIShare())
+		words.Count(len(res.Record.Files), "file"), words.Count(count.Total(), "line"), count.AI, count.Mixed, count.Human, count.Unknown, 100*count.AIShare())
 	return nil
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/agenthook"
@@ -93,7 +93,7 @@ status 0. Agents: ` + strings.Join(agenthook.Agents, ", ") + `.
 			if wantJSON(cmd) {
 				return encodeJSON(cmd.OutOrStdout(), newCheckpointJSON(res))
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s in %s attributed to %s\n", plural(res.Lines, "line"), plural(len(res.Files), "file"), res.Author)
+			fmt.Fprintf(cmd.ErrOrStderr(), "hallmark: %s in %s attributed to %s\n", words.Count(res.Lines, "line"), words.Count(len(res.Files), "file"), res.Author)
 			warnSkipped(cmd.ErrOrStderr(), res)
 			return nil
 		},
@@ -224,7 +224,7 @@ from its conventions: how an existing history is adopted.
 				if wantJSON(cmd) {
 					return encodeJSON(cmd.OutOrStdout(), map[string]int{"stamped": n})
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "stamped %s\n", plural(n, "commit"))
+				fmt.Fprintf(cmd.OutOrStdout(), "stamped %s\n", words.Count(n, "commit"))
 				return nil
 			}
 			res, err := r.Stamp(ctx, rev, opts)
@@ -254,7 +254,7 @@ func printStamp(cmd *cobra.Command, res *repo.StampResult, what string) error {
 		what = "already " + what
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "%s %s (%s, %s): %s, %d ai, %d mixed, %d human\n",
-		what, res.Record.Commit[:12], how, res.Record.Method, plural(c.Total(), "line"), c.AI, c.Mixed, c.Human)
+		what, res.Record.Commit[:12], how, res.Record.Method, words.Count(c.Total(), "line"), c.AI, c.Mixed, c.Human)
 	return nil
 }
 
@@ -415,12 +415,4 @@ func newHook() *cobra.Command {
 			})
 		},
 	}
-}
-
-// plural is "1 line", "2 lines".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"io"
 	"os"
 	"path/filepath"
@@ -94,7 +95,7 @@ func runHook(cmd *cobra.Command, o hookOptions, args []string) {
 		warn("%s: %v", what, err)
 	}
 	report := func(res *repo.CheckpointResult) {
-		fmt.Fprintf(stderr, "hallmark: %s: %s in %s attributed to %s\n", what, plural(res.Lines, "line"), plural(len(res.Files), "file"), res.Author)
+		fmt.Fprintf(stderr, "hallmark: %s: %s in %s attributed to %s\n", what, words.Count(res.Lines, "line"), words.Count(len(res.Files), "file"), res.Author)
 		warnSkipped(stderr, res)
 	}
 	switch ev.Phase {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"strings"
 
 	"github.com/hallmark-dev/hallmark/provenance"
@@ -63,7 +64,7 @@ func (f *importFlags) finish(cmd *cobra.Command) error {
 	case f.json:
 		return encodeJSON(cmd.OutOrStdout(), f.done)
 	case f.quiet:
-		fmt.Fprintf(cmd.OutOrStdout(), "imported records for %s\n", plural(len(f.done), "commit"))
+		fmt.Fprintf(cmd.OutOrStdout(), "imported records for %s\n", words.Count(len(f.done), "commit"))
 	}
 	return nil
 }
@@ -264,5 +265,5 @@ func claimedLines(n int) string {
 	if n == 1 {
 		return "1 claimed line is"
 	}
-	return plural(n, "claimed line") + " are"
+	return words.Count(n, "claimed line") + " are"
 }

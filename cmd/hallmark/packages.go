@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"io"
 	"strings"
 
@@ -62,7 +63,7 @@ func runPackageReport(cmd *cobra.Command, af *analysisFlags, by string, deps, as
 func printPackages(w io.Writer, res *analysis.Result, by string) {
 	t := res.Lines
 	fmt.Fprintf(w, "%s in %s: %s, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n",
-		plural(len(res.Packages), "package"), plural(len(res.Modules), "module"), plural(t.Total(), "line"), t.AI, t.Mixed, t.Human, t.Unknown, 100*t.AIShare())
+		words.Count(len(res.Packages), "package"), words.Count(len(res.Modules), "module"), words.Count(t.Total(), "line"), t.AI, t.Mixed, t.Human, t.Unknown, 100*t.AIShare())
 	fmt.Fprintf(w, "\n%10s  %8s  %-10s  %s\n", "lines", "ai share", "source", "module")
 	for _, m := range res.Modules {
 		name := m.Path

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"os"
 	"sync"
 	"time"
@@ -62,9 +63,9 @@ func (p *progressLine) counter(what string) func(done, total int) {
 	}
 	return func(done, total int) {
 		if total > 0 {
-			p.show(done == total, "%s: %d/%s", what, done, plural(total, "commit"))
+			p.show(done == total, "%s: %d/%s", what, done, words.Count(total, "commit"))
 		} else {
-			p.show(false, "%s: %s", what, plural(done, "commit"))
+			p.show(false, "%s: %s", what, words.Count(done, "commit"))
 		}
 	}
 }

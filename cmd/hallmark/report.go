@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"io"
 	"path/filepath"
 	"slices"
@@ -192,14 +193,14 @@ func printReport(w io.Writer, rep *attribution.Report, since string) {
 			what += " (" + rep.Since[:12] + ")"
 		}
 	}
-	fmt.Fprintf(w, "%s (%s): %s, %s\n", rep.Rev, rep.Commit[:12], what, plural(rep.Files, "file"))
+	fmt.Fprintf(w, "%s (%s): %s, %s\n", rep.Rev, rep.Commit[:12], what, words.Count(rep.Files, "file"))
 	fmt.Fprintf(w, "lines: %d   ai %d   mixed %d   human %d   unknown %d   ai share %.1f%%\n",
 		rep.Lines.Total(), rep.Lines.AI, rep.Lines.Mixed, rep.Lines.Human, rep.Lines.Unknown, 100*rep.Lines.AIShare())
 	if rep.HistoryIncomplete {
 		fmt.Fprintln(w, "history incomplete: a shallow clone; lines its oldest commits seem to add are not truly known (git fetch --unshallow)")
 	}
 	if rep.BinaryFilesSkipped > 0 {
-		fmt.Fprintf(w, "(%s not counted as lines)\n", plural(rep.BinaryFilesSkipped, "binary file"))
+		fmt.Fprintf(w, "(%s not counted as lines)\n", words.Count(rep.BinaryFilesSkipped, "binary file"))
 	}
 	if len(rep.Excluded) > 0 {
 		files, lines := 0, 0
@@ -207,9 +208,9 @@ func printReport(w io.Writer, rep *attribution.Report, since string) {
 			files += e.Files
 			lines += e.Lines
 		}
-		fmt.Fprintf(w, "left out: %s, %s (--all counts them)\n", plural(files, "file"), plural(lines, "line"))
+		fmt.Fprintf(w, "left out: %s, %s (--all counts them)\n", words.Count(files, "file"), words.Count(lines, "line"))
 		for _, e := range rep.Excluded {
-			fmt.Fprintf(w, "  %s, %s: %s\n", plural(e.Files, "file"), plural(e.Lines, "line"), e.Why)
+			fmt.Fprintf(w, "  %s, %s: %s\n", words.Count(e.Files, "file"), words.Count(e.Lines, "line"), e.Why)
 		}
 	}
 	section := func(title string, rows []provenance.Row, limit int) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"io"
 	"strings"
 
@@ -218,7 +219,7 @@ func printRecordText(w io.Writer, rec *provenance.Record) {
 		for _, sp := range f.Spans {
 			added += sp.Len()
 		}
-		fmt.Fprintf(w, "  %s: %s of %d added\n", f.Path, plural(added, "line"), f.Lines)
+		fmt.Fprintf(w, "  %s: %s of %d added\n", f.Path, words.Count(added, "line"), f.Lines)
 		for _, sp := range f.Spans {
 			who := "?"
 			if sp.Author >= 0 && sp.Author < len(rec.Authors) {

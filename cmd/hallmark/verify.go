@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"io"
 	"strings"
 
@@ -92,7 +93,7 @@ before its adoption (require.signed_since: REV) or --allow-unsigned is given.
 				printVerify(cmd.OutOrStdout(), rep, quiet)
 			}
 			if !rep.Pass {
-				return fmt.Errorf("%w: %s", errViolations, plural(len(rep.Violations), "violation"))
+				return fmt.Errorf("%w: %s", errViolations, words.Count(len(rep.Violations), "violation"))
 			}
 			return nil
 		},
@@ -238,11 +239,11 @@ func printVerify(w io.Writer, rep *repo.VerifyReport, quiet bool) {
 	if len(rep.Commits) == 0 {
 		fmt.Fprintf(w, "no commits in %s\n", rep.Range)
 	} else {
-		fmt.Fprintf(w, "%s: %s; %s checked\n", plural(len(rep.Commits), "commit"), strings.Join(parts, ", "), plural(rep.Envelopes, "envelope"))
+		fmt.Fprintf(w, "%s: %s; %s checked\n", words.Count(len(rep.Commits), "commit"), strings.Join(parts, ", "), words.Count(rep.Envelopes, "envelope"))
 	}
 	fmt.Fprintf(w, "%s: %d, ai %d, mixed %d, human %d, unknown %d (ai share %.1f%%)\n", rep.ShareOf, rep.Lines.Total(), rep.Lines.AI, rep.Lines.Mixed, rep.Lines.Human, rep.Lines.Unknown, 100*rep.Lines.AIShare())
 	if rep.BinaryFiles > 0 {
-		fmt.Fprintf(w, "%s (%s) with no lines to attribute; review rules apply to them by path\n", plural(rep.BinaryFiles, "binary file"), plural(int(rep.BinaryBytes), "byte"))
+		fmt.Fprintf(w, "%s (%s) with no lines to attribute; review rules apply to them by path\n", words.Count(rep.BinaryFiles, "binary file"), words.Count(int(rep.BinaryBytes), "byte"))
 	}
 	if rep.Incomplete {
 		fmt.Fprintln(w, "history incomplete: a shallow clone; the oldest commits' added lines are unknown here (git fetch --unshallow)")

@@ -16,6 +16,7 @@ package testtool
 
 import (
 	"fmt"
+	"github.com/hallmark-dev/hallmark/internal/words"
 	"maps"
 	"os"
 	"os/exec"
@@ -112,7 +113,7 @@ func Summary() string {
 	for _, name := range slices.Sorted(maps.Keys(skipped)) {
 		tests := skipped[name]
 		fmt.Fprintf(&b, "skipped %d %s (%s): %s is not installed; to run them: %s\n",
-			len(tests), plural(len(tests), "test"), strings.Join(tests, ", "), name, install[name])
+			len(tests), words.Noun(len(tests), "test"), strings.Join(tests, ", "), name, install[name])
 	}
 	return b.String()
 }
@@ -132,11 +133,4 @@ func Main(m *testing.M) int {
 		}
 	}
 	return code
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }
