@@ -1,6 +1,7 @@
 package hallmarktest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -37,6 +38,13 @@ func (r *Repo) StoredRecord(rev string, ring *attest.Keyring) *provenance.Record
 // against ring (nil: the newest record, unverified). Reviews and other
 // predicates in the note are skipped.
 func ReadRecord(dir, rev string, ring *attest.Keyring) (*provenance.Record, error) {
+	// As every reader of hallmark's: after a stamp under way in the
+	// background (the post-commit hook's).
+	if rp, err := repo.Open(context.Background(), dir); err == nil {
+		rp.Close()
+	} else if errors.Is(err, repo.ErrStampInFlight) {
+		return nil, err
+	}
 	id, err := git(dir, "rev-parse", "--verify", "--end-of-options", rev+"^{commit}")
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hallmark-dev/hallmark/internal/stampwait"
 	"github.com/hallmark-dev/hallmark/repo"
 )
 
@@ -104,6 +105,7 @@ func NewRepo(t testing.TB) *Repo {
 	t.Helper()
 	Isolate(t)
 	r := &Repo{T: t, Dir: t.TempDir()}
+	t.Cleanup(func() { stampwait.Settle(r.Dir) }) // before the directory's removal
 	r.Git("init", "-q", "-b", "main")
 	r.configure()
 	return r
@@ -123,6 +125,7 @@ func Clone(t testing.TB, url string) *Repo {
 	t.Helper()
 	Isolate(t)
 	r := &Repo{T: t, Dir: t.TempDir()}
+	t.Cleanup(func() { stampwait.Settle(r.Dir) }) // before the directory's removal
 	r.Git("clone", "-q", url, ".")
 	r.configure()
 	return r
@@ -156,6 +159,9 @@ func (r *Repo) TryGit(args ...string) (string, error) {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	// A commit's post-commit hook stamps in the background: what the test
+	// reads next is what the stamp stored, as for a person typing on.
+	stampwait.Settle(r.Dir)
 	if err != nil {
 		return string(out), fmt.Errorf("%w\n%s", err, stderr.String())
 	}

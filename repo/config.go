@@ -61,7 +61,11 @@ func (r *Repo) committerIdent(ctx context.Context) (string, error) {
 
 // reflogHead returns the messages of HEAD's newest reflog entries, newest
 // first, read from the file (no process).
-func (r *Repo) reflogHead(n int) []string {
+func (r *Repo) reflogHead(n int) []string { return r.reflogUpTo("", n) }
+
+// reflogUpTo is reflogHead from the entry that moved HEAD to commit
+// (the last such), or from the newest entry when commit is "".
+func (r *Repo) reflogUpTo(commit string, n int) []string {
 	f, err := os.Open(filepath.Join(r.git.GitDir, "logs", "HEAD"))
 	if err != nil {
 		return nil
@@ -77,6 +81,14 @@ func (r *Repo) reflogHead(n int) []string {
 		return nil
 	}
 	lines := strings.Split(strings.TrimRight(string(buf), "\n"), "\n")
+	if commit != "" {
+		for len(lines) > 0 {
+			if f := strings.Fields(lines[len(lines)-1]); len(f) > 1 && f[1] == commit {
+				break
+			}
+			lines = lines[:len(lines)-1]
+		}
+	}
 	var out []string
 	for i := len(lines) - 1; i >= 0 && len(out) < n; i-- {
 		if _, msg, ok := strings.Cut(lines[i], "\t"); ok {

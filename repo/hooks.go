@@ -24,25 +24,36 @@ import (
 //   - after `merge --squash` (git's "Squashed commit of the following"
 //     message), carry from the squashed commits;
 //   - otherwise stamp.
-func (r *Repo) postCommit(ctx context.Context, opts *StampOptions) (*StampResult, string, error) {
+//
+// seen is what the hook saw when git ran it; nil reads it now. A stamp in
+// the background is handed it, for git has moved on by then:
+// CHERRY_PICK_HEAD is gone, HEAD or ORIG_HEAD may have moved, and the hook
+// ran only outside a rebase.
+func (r *Repo) postCommit(ctx context.Context, seen *hookMoment, opts *StampOptions) (*StampResult, string, error) {
 	gd := r.git.GitDir
-	for _, d := range []string{"rebase-merge", "rebase-apply"} {
-		if _, err := os.Stat(filepath.Join(gd, d)); err == nil {
-			return nil, "rebase in progress: post-rewrite will carry the records", nil
+	if seen == nil {
+		for _, d := range []string{"rebase-merge", "rebase-apply"} {
+			if _, err := os.Stat(filepath.Join(gd, d)); err == nil {
+				return nil, "rebase in progress: post-rewrite will carry the records", nil
+			}
+		}
+		seen = &hookMoment{Commit: "HEAD", OrigHead: "ORIG_HEAD"}
+		if b, err := os.ReadFile(filepath.Join(gd, "CHERRY_PICK_HEAD")); err == nil {
+			seen.CherryPickHead = strings.TrimSpace(string(b))
 		}
 	}
-	reflog := r.reflogHead(2)
-	if len(reflog) > 0 && strings.HasPrefix(reflog[0], "commit (amend)") {
-		return nil, "amend: post-rewrite will carry the records", nil
-	}
-	c, err := r.commit(ctx, "HEAD")
+	c, err := r.commit(ctx, seen.Commit)
 	if err != nil {
 		return nil, "", err
 	}
+	reflog := r.reflogUpTo(c.ID, 2)
+	if len(reflog) > 0 && strings.HasPrefix(reflog[0], "commit (amend)") {
+		return nil, "amend: post-rewrite will carry the records", nil
+	}
 	var sources []string
 	// `reset --soft` then commit: the commits reset away are the sources.
-	if len(reflog) > 1 && strings.HasPrefix(reflog[1], "reset: moving to") && len(c.Parents) > 0 {
-		if orig, err := r.git.ResolveCommit(ctx, "ORIG_HEAD"); err == nil {
+	if len(reflog) > 1 && strings.HasPrefix(reflog[1], "reset: moving to") && len(c.Parents) > 0 && seen.OrigHead != "" {
+		if orig, err := r.git.ResolveCommit(ctx, seen.OrigHead); err == nil {
 			if ids, err := r.git.RevList(ctx, orig, "--not", c.Parents[0]); err == nil {
 				sources = append(sources, ids...)
 			}
@@ -50,8 +61,8 @@ func (r *Repo) postCommit(ctx context.Context, opts *StampOptions) (*StampResult
 	}
 	// `cherry-pick -n` then commit: prepare-commit-msg wrote down the source.
 	sources = append(sources, r.takeCarryFrom(c)...)
-	if b, err := os.ReadFile(filepath.Join(gd, "CHERRY_PICK_HEAD")); err == nil {
-		sources = append(sources, strings.TrimSpace(string(b)))
+	if seen.CherryPickHead != "" {
+		sources = append(sources, seen.CherryPickHead)
 	}
 	for _, m := range cherryPicked.FindAllStringSubmatch(c.Message, -1) {
 		sources = append(sources, m[1])
@@ -73,6 +84,40 @@ func (r *Repo) postCommit(ctx context.Context, opts *StampOptions) (*StampResult
 	}
 	res, err := r.Stamp(ctx, c.ID, opts)
 	return res, "stamped", err
+}
+
+// hookMoment is what the post-commit hook saw of the repository: the
+// commit made, and ORIG_HEAD and CHERRY_PICK_HEAD then (revisions or ids,
+// "" for none).
+type hookMoment struct {
+	Commit, OrigHead, CherryPickHead string
+}
+
+// parseHookMoment reads the background stamp's arguments, as the hook's
+// shell wrote them: HEAD=ID ORIG_HEAD=ID CHERRY_PICK_HEAD=ID, each ID
+// empty when the shell could not read it (HEAD then means HEAD now).
+func parseHookMoment(args []string) (*hookMoment, error) {
+	m := &hookMoment{}
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || (v != "" && !git.IsObjectID(v)) {
+			return nil, fmt.Errorf("repo: post-commit --in-background: %q is not NAME=ID", a)
+		}
+		switch k {
+		case "HEAD":
+			m.Commit = v
+		case "ORIG_HEAD":
+			m.OrigHead = v
+		case "CHERRY_PICK_HEAD":
+			m.CherryPickHead = v
+		default:
+			return nil, fmt.Errorf("repo: post-commit --in-background: unknown %q", k)
+		}
+	}
+	if m.Commit == "" {
+		m.Commit = "HEAD"
+	}
+	return m, nil
 }
 
 // postMerge is what the post-merge hook does: stamp the merge commit that

@@ -9,13 +9,15 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/hallmark-dev/hallmark/internal/stampwait"
 )
 
 // hookMarker identifies hooks hallmark wrote, whatever their version;
 // hookVersion is the version written now.
 const (
 	hookMarker  = "# hallmark hook"
-	hookVersion = hookMarker + " v3"
+	hookVersion = hookMarker + " v4"
 )
 
 // chainedSuffix names the hook that was there before ours; ours runs it
@@ -35,6 +37,12 @@ type InitOptions struct {
 	// NoAssistedBy leaves commit messages alone: no Assisted-by trailer is
 	// added when model-written lines are committed.
 	NoAssistedBy bool
+	// ForegroundStamp makes the post-commit hook stamp before `git
+	// commit` returns. By default it hands the stamp to a detached
+	// process holding the repository's lock, which every hallmark command
+	// waits for (see [StampModeEnv]); on systems without flock(2) the
+	// stamp always runs in the foreground.
+	ForegroundStamp bool
 }
 
 // InitResult says what Init did to each hook and each remote.
@@ -68,6 +76,7 @@ var hookScripts = map[string]string{
 	"post-commit": `gd="${GIT_DIR:-.git}"
 if [ -d "$gd/rebase-merge" ] || [ -d "$gd/rebase-apply" ]; then exit 0; fi
 ` + headDiffCommand() + ` 2>/dev/null | hallmark_hook post-commit --head-diff || echo "hallmark: post-commit stamp failed; run 'hallmark stamp' to retry" >&2`,
+
 	"post-rewrite": `hallmark_hook post-rewrite "$1" <"$input" || echo "hallmark: carrying records failed; run 'hallmark carry' to retry" >&2`,
 	// git runs post-merge after every merge it completes, a fast-forward
 	// and a squash included; only a merge commit it made itself is stamped
@@ -97,34 +106,23 @@ hallmark_hook prepare-commit-msg "$@" || true`,
 }
 
 // addExpectedTrailers is the shell function the prepare-commit-msg hook
-// defines: given stagedFile and the message file, it asks git for the
-// index entries the file names and, when git's answers are the expected
-// ones, adds the file's trailers; otherwise it fails. A file without its
-// end line (a write cut short) fails too. The trailer settings are git's
-// defaults, which provenance.AddTrailer follows too.
+// defines: given stagedFile and the message file, it reads the trailers
+// the file names and, when there are any, pipes stagedQueryFile through
+// git's cat-file into hash-object and adds them if the answer is the
+// expected one; otherwise it fails. A file without its end line (a write
+// cut short) fails too. The trailer settings are git's defaults, which
+// provenance.AddTrailer follows too.
 const addExpectedTrailers = `add_expected_trailers() {
 	[ -f "$1" ] || return 1
-	file=$1 msg=$2 token= query= expect= state=head whole=
+	file=$1 msg=$2 token= answers= state=head whole=
 	set --
 	while IFS= read -r l; do
 		case $state in
 		head)
 			case $l in
-			"hallmark-staged "?*) token=${l#hallmark-staged }; state=path ;;
+			"hallmark-staged "?*" "?*) l=${l#hallmark-staged }; token=${l%% *}; answers=${l#* }; state=trailers ;;
 			*) return 1 ;;
 			esac ;;
-		path)
-			if [ "$l" = "--" ]; then
-				state=trailers
-			else
-				query="$query$l
-"
-				state=answer
-			fi ;;
-		answer)
-			expect="$expect${expect:+
-}$l"
-			state=path ;;
 		trailers)
 			if [ "$l" = "end $token" ]; then
 				whole=1
@@ -133,10 +131,11 @@ const addExpectedTrailers = `add_expected_trailers() {
 			set -- "$@" --trailer "Assisted-by: $l" ;;
 		esac
 	done <"$file"
-	[ -n "$whole" ] && [ -n "$query" ] || return 1
-	answers=$(printf '%s' "$query" | LC_ALL=C git cat-file --batch-check 2>/dev/null) || return 1
-	[ "$answers" = "$expect" ] || return 1
-	[ $# -eq 0 ] || git -c trailer.where=end -c trailer.ifexists=addIfDifferentNeighbor \
+	[ -n "$whole" ] || return 1
+	[ $# -gt 0 ] || return 0
+	got=$(LC_ALL=C git cat-file --batch-check <"$file-query" 2>/dev/null | git hash-object --stdin 2>/dev/null) || return 1
+	[ "$got" = "$answers" ] || return 1
+	git -c trailer.where=end -c trailer.ifexists=addIfDifferentNeighbor \
 		-c trailer.ifmissing=add -c trailer.separators=: interpret-trailers --in-place "$@" "$msg"
 }
 `
@@ -180,7 +179,7 @@ func (r *Repo) Init(ctx context.Context, opts *InitOptions) (*InitResult, error)
 		action := "installed"
 		old, err := os.ReadFile(path)
 		switch {
-		case err == nil && string(old) == hookScript(name, command):
+		case err == nil && string(old) == hookScript(name, command, opts.ForegroundStamp):
 			if fi, err := os.Stat(path); err == nil && fi.Mode().Perm() == 0o755 {
 				res.Hooks[name] = "unchanged"
 				continue
@@ -200,7 +199,7 @@ func (r *Repo) Init(ctx context.Context, opts *InitOptions) (*InitResult, error)
 		case !errors.Is(err, fs.ErrNotExist):
 			return nil, err
 		}
-		if err := writeAtomic(path, []byte(hookScript(name, command))); err != nil {
+		if err := writeAtomic(path, []byte(hookScript(name, command, opts.ForegroundStamp))); err != nil {
 			return nil, err
 		}
 		if err := os.Chmod(path, 0o755); err != nil {
@@ -249,7 +248,7 @@ var ErrInitOptions = errors.New("repo: init options")
 // hookScript is the hook name's script, running command (a program and
 // its first arguments) for what needs hallmark. $HALLMARK, when set in
 // the environment, replaces the program.
-func hookScript(name string, command []string) string {
+func hookScript(name string, command []string, foregroundStamp bool) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n" + hookVersion + ": written by `hallmark init`, safe to run again.\n")
 	b.WriteString("# A hook that was here before is kept as " + name + chainedSuffix + " and runs first.\n")
@@ -273,8 +272,53 @@ func hookScript(name string, command []string) string {
 	if name == "prepare-commit-msg" {
 		b.WriteString(addExpectedTrailers)
 	}
+	if name == "post-commit" && !foregroundStamp && stampwait.Supported {
+		b.WriteString(backgroundPostCommit(command))
+	}
 	b.WriteString(hookScripts[name] + "\n")
 	return b.String()
+}
+
+// backgroundPostCommit is the start of the post-commit script that hands
+// the stamp to a background job (background.go), with the shell's
+// built-ins alone: it reads the commit from the ref git just wrote (and
+// ORIG_HEAD and CHERRY_PICK_HEAD, which git changes or removes next), marks
+// the staged file in flight, starts command as a job (not through
+// hallmark_hook: a function would run in a subshell, and the marker must
+// name the stamp's own process), leaves the marker and says whether an
+// earlier background stamp failed. Without hallmark's directory (nothing
+// captured yet) or with HALLMARK_STAMP=foreground, the script goes on to
+// stamp in the foreground.
+func backgroundPostCommit(command []string) string {
+	var job strings.Builder
+	job.WriteString(`"$HALLMARK"`)
+	for _, a := range command[1:] {
+		job.WriteString(" " + shellQuote(a))
+	}
+	return `gd="${GIT_DIR:-.git}"
+if [ "${` + StampModeEnv + `:-}" != foreground ] && [ -d "$gd/hallmark" ] && [ ! -d "$gd/rebase-merge" ] && [ ! -d "$gd/rebase-apply" ]; then
+	ref= head=
+	IFS= read -r ref <"$gd/HEAD" || ref=
+	case $ref in
+	"ref: refs/"*) IFS= read -r head <"$gd/${ref#ref: }" 2>/dev/null || head= ;;
+	*) head=$ref ;;
+	esac
+	orig= pick=
+	[ ! -f "$gd/ORIG_HEAD" ] || IFS= read -r orig <"$gd/ORIG_HEAD" || orig=
+	[ ! -f "$gd/CHERRY_PICK_HEAD" ] || IFS= read -r pick <"$gd/CHERRY_PICK_HEAD" || pick=
+	case $head in *[!0-9a-f]*) head= ;; esac
+	case $orig in *[!0-9a-f]*) orig= ;; esac
+	case $pick in *[!0-9a-f]*) pick= ;; esac
+	printf '%s\n' ` + stagedInFlight + ` >"$gd/` + stagedFile + `"
+	` + job.String() + ` post-commit --in-background "HEAD=$head" "ORIG_HEAD=$orig" "CHERRY_PICK_HEAD=$pick" </dev/null >"$gd/` + backgroundLogFile + `" 2>&1 &
+	: >"$gd/hallmark/` + stampwait.MarkerPrefix + `$!"
+	if [ -f "$gd/` + backgroundFailedFile + `" ]; then
+		IFS= read -r failed <"$gd/` + backgroundFailedFile + `" || failed=
+		echo "hallmark: a background stamp failed ($failed); each commit's stamp catches it up, or run 'hallmark stamp'; see $gd/` + backgroundLogFile + `" >&2
+	fi
+	exit 0
+fi
+`
 }
 
 // shellQuote quotes s for sh: in single quotes, each ' closed, escaped and

@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -262,6 +263,12 @@ var ErrCorruptPending = errors.New("repo: pending attribution is unreadable")
 // the lock is held depends on the system: see lockFile.
 func (s *store) lock() (func(), error) {
 	if err := os.MkdirAll(filepath.Join(s.dir, "snapshots"), 0o755); err != nil {
+		return nil, err
+	}
+	// A stamp in the background holds no lock while it starts up (it
+	// reads its key first): its marker is waited for, else a checkpoint
+	// could change the capture it is about to stamp from.
+	if err := waitForStamps(context.Background(), filepath.Dir(s.dir)); err != nil {
 		return nil, err
 	}
 	return lockFile(filepath.Join(s.dir, "lock"))

@@ -67,11 +67,17 @@ func validSlotName(name string) bool {
 	return err == nil
 }
 
+// writeExact writes data over path, in place, and cuts the file to its
+// length: for a file its reader reads to the end (stagedQueryFile).
+func writeExact(path string, data []byte) error { return writeAtStart(path, data, true) }
+
 // writeInPlace writes data at the start of path, creating the file only
 // when it is missing. What lies past len(data) is left: readers know the
 // length. A file over twice as long as data (plus a little) is cut, so
 // that slots do not keep the size of the largest file they ever held.
-func writeInPlace(path string, data []byte) error {
+func writeInPlace(path string, data []byte) error { return writeAtStart(path, data, false) }
+
+func writeAtStart(path string, data []byte, exact bool) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
@@ -80,7 +86,7 @@ func writeInPlace(path string, data []byte) error {
 		f.Close()
 		return err
 	}
-	if fi, err := f.Stat(); err == nil && fi.Size() > int64(2*len(data)+65536) {
+	if fi, err := f.Stat(); err == nil && (exact && fi.Size() > int64(len(data)) || fi.Size() > int64(2*len(data)+65536)) {
 		if err := f.Truncate(int64(len(data))); err != nil {
 			f.Close()
 			return err

@@ -49,10 +49,15 @@ type Repo struct {
 	idLen atomic.Int32 // see objectIDLen
 }
 
-// Open opens the repository containing dir.
+// Open opens the repository containing dir. It waits first for a stamp
+// under way there (see [Repo.WaitForStamps]): the post-commit hook stamps
+// in the background, and what Open returns sees that stamp's record.
 func Open(ctx context.Context, dir string) (*Repo, error) {
 	g, err := git.Open(ctx, dir)
 	if err != nil {
+		return nil, err
+	}
+	if err := waitForStamps(ctx, g.GitDir); err != nil {
 		return nil, err
 	}
 	return &Repo{git: g}, nil

@@ -148,21 +148,42 @@ func (h *hookRun) say(res *StampResult, what string) {
 		what, res.Record.Commit[:12], how, res.Record.Method, lines, c.AI, c.Mixed, c.Human)
 }
 
-// postCommit: args [--head-diff], the diff of HEAD on Stdin with it.
+// postCommit: args [--head-diff] (the diff of HEAD on Stdin) or
+// --in-background NAME=ID... (the hook's shell started this process as a
+// background job, with what it saw: see parseHookMoment, background.go).
 func (h *hookRun) postCommit(ctx context.Context, r *Repo, args []string) error {
+	inBackground, args := flag(args, "--in-background")
+	if inBackground {
+		seen, err := parseHookMoment(args)
+		if err != nil {
+			return err
+		}
+		beginBackground()
+		err = h.stamp(ctx, r, seen, nil)
+		r.finishBackground(ctx, seen.Commit, err)
+		return err
+	}
 	headDiff, args := flag(args, "--head-diff")
 	if len(args) != 0 {
 		return fmt.Errorf("repo: post-commit takes no arguments, got %q", args)
 	}
+	var pre io.Reader
+	if headDiff {
+		pre = h.stdin
+	}
+	return h.stamp(ctx, r, nil, pre)
+}
+
+// stamp is post-commit's stamp (or carry) of the commit the hook saw
+// (nil: HEAD, read now).
+func (h *hookRun) stamp(ctx context.Context, r *Repo, seen *hookMoment, headDiff io.Reader) error {
 	// git's cat-file starts now and loads while the key is read.
 	if _, err := r.reader(ctx); err != nil {
 		return err
 	}
 	opts := h.stampOptions(ctx, r)
-	if headDiff {
-		opts.headDiff = h.stdin
-	}
-	res, what, err := r.postCommit(ctx, opts)
+	opts.headDiff = headDiff
+	res, what, err := r.postCommit(ctx, seen, opts)
 	if err != nil {
 		return err
 	}

@@ -158,7 +158,7 @@ func TestRunHookWarnsOfOldHooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(hook, bytes.Replace(b, []byte("# hallmark hook v3:"), []byte("# hallmark hook v2:"), 1), 0o755)
+	os.WriteFile(hook, bytes.Replace(b, []byte("# hallmark hook v4:"), []byte("# hallmark hook v2:"), 1), 0o755)
 	if got := run(); !strings.Contains(got, "run 'hallmark init' to update them") {
 		t.Errorf("v2 hooks: %q", got)
 	}

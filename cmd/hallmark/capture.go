@@ -259,7 +259,7 @@ func printStamp(cmd *cobra.Command, res *repo.StampResult, what string) error {
 }
 
 func newInit() *cobra.Command {
-	var noAssisted bool
+	var noAssisted, foreground bool
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Install the git hooks that stamp commits and carry records through rewrites",
@@ -281,8 +281,17 @@ would drop your envelopes that the remote lacks). 'hallmark sync' merges the
 mirror into your notes by union. Run init again after adding a remote.
 
 The hooks are short shell scripts: what needs no hallmark (nothing captured,
-a rebase in progress, trailers computed ahead) is done by git alone, and what
-git can compute while hallmark starts (the commit's diff) is piped into it.
+a rebase in progress, trailers computed ahead) is done by git alone.
+
+post-commit stamps in the background, as git gc --auto does: git commit
+returns at once, and the stamp (reading the key, signing, writing the note)
+runs on as its own process. Nothing reads early: every hallmark command,
+checkpoint and hook in the repository waits for a stamp under way, and a
+stamp that is killed is caught up by the next one. A stamp that failed is
+said on the next commit; its output is in .git/hallmark/background.log.
+--foreground-stamp (or HALLMARK_STAMP=foreground in the environment of git
+commit, for a script that reads the notes with git right after) stamps
+before git commit returns. On Windows stamps are always in the foreground.
 
 Set a signing key with: git config hallmark.key path/to/key.key
 (a cosign-format key costs an scrypt derivation on every commit: agents that
@@ -300,7 +309,7 @@ safe by other means).`,
 			if exe, err := os.Executable(); err == nil && !strings.Contains(exe, "go-build") {
 				bin = exe
 			}
-			res, err := r.Init(ctx, &repo.InitOptions{Binary: bin, NoAssistedBy: noAssisted})
+			res, err := r.Init(ctx, &repo.InitOptions{Binary: bin, NoAssistedBy: noAssisted, ForegroundStamp: foreground})
 			if err != nil {
 				return err
 			}
@@ -318,6 +327,7 @@ safe by other means).`,
 		},
 	}
 	cmd.Flags().BoolVar(&noAssisted, "no-assisted-by", false, "do not add Assisted-by trailers")
+	cmd.Flags().BoolVar(&foreground, "foreground-stamp", false, "stamp before git commit returns, not in the background")
 	addJSONFlag(cmd)
 	return cmd
 }

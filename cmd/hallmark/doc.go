@@ -85,14 +85,17 @@
 //
 // # hallmark init
 //
-//	hallmark init [--no-assisted-by] [--json]
+//	hallmark init [--no-assisted-by] [--foreground-stamp] [--json]
 //
 // Installs the four git hooks, idempotently (post-commit stamps the new
 // commit, post-merge a merge commit, post-rewrite carries records through
 // amend and rebase, prepare-commit-msg adds "Assisted-by: AGENT:MODEL" when
 // model-written lines are committed), and a fetch refspec per remote for its
 // notes. --no-assisted-by (or git config hallmark.assistedBy false) leaves
-// the trailer out. --json prints what was installed or left unchanged.
+// the trailer out. post-commit stamps in the background, and every hallmark
+// command waits for a stamp under way; --foreground-stamp, or
+// HALLMARK_STAMP=foreground in git commit's environment, stamps before git
+// commit returns. --json prints what was installed or left unchanged.
 //
 // # hallmark checkpoint
 //

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hallmark-dev/hallmark/internal/stampwait"
 )
 
 // Repo is a repository under construction.
@@ -35,6 +37,7 @@ func New(t testing.TB) *Repo {
 		t.Fatal("git is required: install git")
 	}
 	dir := t.TempDir()
+	t.Cleanup(func() { stampwait.Settle(dir) }) // runs before the directory's removal
 	r := &Repo{t: t, Dir: dir, env: Env(t.TempDir())}
 	r.Git("init", "-q", "-b", "main")
 	r.Git("config", "core.autocrlf", "false")
@@ -52,6 +55,7 @@ func (r *Repo) Setenv(kv ...string) { r.env = append(r.env, kv...) }
 // Wrap drives an existing repository at dir with the same isolated
 // environment.
 func Wrap(t testing.TB, dir string) *Repo {
+	t.Cleanup(func() { stampwait.Settle(dir) })
 	return &Repo{t: t, Dir: dir, env: Env(t.TempDir())}
 }
 
@@ -74,6 +78,9 @@ func (r *Repo) TryGit(args ...string) (string, error) {
 	date := fmt.Sprintf("%d +0000", 1700000000+r.tick*60)
 	cmd.Env = append(r.env, "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date)
 	out, err := cmd.CombinedOutput()
+	// A commit's hook may stamp in the background: what the test does
+	// next sees the stamp done, as a person typing the next command would.
+	stampwait.Settle(r.Dir)
 	return string(out), err
 }
 
