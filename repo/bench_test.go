@@ -118,7 +118,7 @@ func BenchmarkCommit50of10k(b *testing.B) {
 			s.g.Git("add", "-A")
 			b.StartTimer()
 			start := time.Now()
-			s.g.Git("commit", "-q", "-m", fmt.Sprintf("change %d", i))
+			s.g.GitNoWait("commit", "-q", "-m", fmt.Sprintf("change %d", i))
 			if mode == "inprocess" {
 				if _, err := s.rp.Stamp(ctx, "HEAD", &StampOptions{Signer: s.signer}); err != nil {
 					b.Fatal(err)

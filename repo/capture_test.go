@@ -311,6 +311,24 @@ func TestStagedFile(t *testing.T) {
 		t.Errorf("a torn staged file: the hook wrote %q", got)
 	}
 	os.WriteFile(staged, whole, 0o600)
+	// The question and answer of another write: the answer must name
+	// this write's token, and git's answer to the question's first line
+	// must be the answer's first line.
+	for _, f := range []string{stagedAnswerFile, stagedQueryFile} {
+		path := filepath.Join(g.Dir, ".git", f)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(path, []byte(strings.Replace(string(b), token, strings.Repeat("1", len(token)), 1)), 0o600)
+		if got := hook(); got != "subject\n" {
+			t.Errorf("%s of another write: the hook wrote %q", f, got)
+		}
+		os.WriteFile(path, b, 0o600)
+	}
+	if got := hook(); got != trailer {
+		t.Errorf("restored: the hook wrote %q, want %q", got, trailer)
+	}
 
 	g.Git("rm", "-q", "--cached", "b.go")
 	if got := hook(); got != "subject\n" {

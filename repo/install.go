@@ -108,19 +108,19 @@ hallmark_hook prepare-commit-msg "$@" || true`,
 // addExpectedTrailers is the shell function the prepare-commit-msg hook
 // defines: given stagedFile and the message file, it reads the trailers
 // the file names and, when there are any, pipes stagedQueryFile through
-// git's cat-file into hash-object and adds them if the answer is the
-// expected one; otherwise it fails. A file without its end line (a write
-// cut short) fails too. The trailer settings are git's defaults, which
-// provenance.AddTrailer follows too.
+// git's cat-file into cmp against stagedAnswerFile, and adds them if git
+// answers as expected; otherwise it fails (so does a missing cmp, and a
+// file without its end line, a write cut short). The trailer settings are
+// git's defaults, which provenance.AddTrailer follows too.
 const addExpectedTrailers = `add_expected_trailers() {
 	[ -f "$1" ] || return 1
-	file=$1 msg=$2 token= answers= state=head whole=
+	file=$1 msg=$2 token= state=head whole=
 	set --
 	while IFS= read -r l; do
 		case $state in
 		head)
 			case $l in
-			"hallmark-staged "?*" "?*) l=${l#hallmark-staged }; token=${l%% *}; answers=${l#* }; state=trailers ;;
+			"hallmark-staged "?*) token=${l#hallmark-staged }; state=trailers ;;
 			*) return 1 ;;
 			esac ;;
 		trailers)
@@ -133,8 +133,9 @@ const addExpectedTrailers = `add_expected_trailers() {
 	done <"$file"
 	[ -n "$whole" ] || return 1
 	[ $# -gt 0 ] || return 0
-	got=$(LC_ALL=C git cat-file --batch-check <"$file-query" 2>/dev/null | git hash-object --stdin 2>/dev/null) || return 1
-	[ "$got" = "$answers" ] || return 1
+	IFS= read -r l <"$file-answer" || return 1
+	[ "$l" = "hallmark-staged-$token missing" ] || return 1
+	LC_ALL=C git cat-file --batch-check <"$file-query" 2>/dev/null | cmp -s - "$file-answer" || return 1
 	git -c trailer.where=end -c trailer.ifexists=addIfDifferentNeighbor \
 		-c trailer.ifmissing=add -c trailer.separators=: interpret-trailers --in-place "$@" "$msg"
 }

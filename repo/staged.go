@@ -19,101 +19,107 @@ import (
 // stagedFile, in the git directory, tells the prepare-commit-msg hook,
 // without starting hallmark, what a commit made now gets:
 //
-//	hallmark-staged TOKEN ANSWERS
+//	hallmark-staged TOKEN
 //	VALUE              the Assisted-by values such a commit gets, one a line
 //	...
 //	end TOKEN
 //
-// and stagedQueryFile beside it holds the question to ask git:
+// Beside it, stagedQueryFile holds the question to ask git, and
+// stagedAnswerFile the answer expected when every pending file is staged
+// exactly as its snapshot:
 //
-//	:PATH              for every pending file, in order, its index entry
-//	...
-//	hallmark-staged-TOKEN
+//	hallmark-staged-TOKEN                hallmark-staged-TOKEN missing
+//	:PATH                                ID blob SIZE
+//	...                                  ...
 //
-// ANSWERS is the blob id of what git's `cat-file --batch-check` answers to
-// that file when every pending file is staged exactly as its snapshot:
-// "ID blob SIZE" for each path, then "hallmark-staged-TOKEN missing". The
-// hook pipes the question through cat-file into `git hash-object --stdin`
-// and compares one line, rather than read an answer a line at a time in
-// the shell (issue 13: that loop was a third of the hook). A commit of
-// human lines alone gets no trailer, and the hook then asks nothing.
+// The hook pipes the question through git's `cat-file --batch-check` into
+// `cmp` against the answer (issue 13: reading the answer a line at a time
+// in the shell was a third of the hook), after checking that the answer
+// is this write's (its first line names TOKEN); cat-file's answer to the
+// first line binds the question to it. A commit of human lines alone gets
+// no trailer, and the hook then asks nothing.
 //
 // TOKEN is new for every write, so that a write cut short, which leaves
 // the start of the new content before the rest of the old (the file is
-// written in place: see pending.go), never ends with its own end line; it
-// ends the question too, so a question from another write never gives
-// ANSWERS. The hook reads up to the end line and ignores what follows.
-// The file holds one line "hallmark-staged-none" when nothing is pending,
+// written in place: see pending.go), never ends with its own end line.
+// The hook reads up to the end line and ignores what follows. The file
+// holds one line "hallmark-staged-none" when nothing is pending,
 // "hallmark-staged-ask" when hallmark must be asked (a path with a
 // newline, the object format not known), and stagedInFlight while a stamp
 // runs in the background.
 const (
-	stagedFile      = "hallmark/staged"
-	stagedQueryFile = stagedFile + "-query"
+	stagedFile       = "hallmark/staged"
+	stagedQueryFile  = stagedFile + "-query"
+	stagedAnswerFile = stagedFile + "-answer"
 )
 
 // writeStaged keeps stagedFile in step with the pending state.
 func (s *store) writeStaged(state *pendingState) error {
 	content := "hallmark-staged-none\n"
+	gitDir := filepath.Dir(s.dir)
 	if len(state.Files) > 0 {
 		content = "hallmark-staged-ask\n"
 		if s.idLen != 0 {
-			if c, query := s.stagedExpectation(state); c != "" {
-				// The question first: the file that names it is
-				// written after.
-				if err := writeExact(filepath.Join(filepath.Dir(s.dir), stagedQueryFile), []byte(query)); err != nil {
+			if e := s.stagedExpectation(state); e.staged != "" {
+				// The question and its answer first: the file that
+				// names them is written after.
+				if err := writeExact(filepath.Join(gitDir, stagedQueryFile), []byte(e.query)); err != nil {
 					return err
 				}
-				content = c
+				if err := writeExact(filepath.Join(gitDir, stagedAnswerFile), []byte(e.answer)); err != nil {
+					return err
+				}
+				content = e.staged
 			}
 		}
 	}
-	return writeInPlace(filepath.Join(filepath.Dir(s.dir), stagedFile), []byte(content))
+	return writeInPlace(filepath.Join(gitDir, stagedFile), []byte(content))
 }
 
-// stagedExpectation is stagedFile's content for a pending state and the
-// question for stagedQueryFile, or "" when a path or value would not fit
-// on a line.
-func (s *store) stagedExpectation(state *pendingState) (staged, query string) {
+// staged is what writeStaged writes for a pending state.
+type staged struct{ staged, query, answer string }
+
+// stagedExpectation is writeStaged's files for a pending state, or none
+// (staged "") when a path or value would not fit on a line.
+func (s *store) stagedExpectation(state *pendingState) staged {
 	paths := slices.Sorted(maps.Keys(state.Files))
 	var nonce [8]byte
 	if _, err := rand.Read(nonce[:]); err != nil {
-		return "", ""
+		return staged{}
 	}
 	token := hex.EncodeToString(nonce[:])
-	var q, answers strings.Builder
+	var q, a strings.Builder
+	q.WriteString("hallmark-staged-" + token + "\n")
+	a.WriteString("hallmark-staged-" + token + " missing\n")
 	contents := make([][]byte, len(paths))
 	for k, p := range paths {
 		name := git.Unquote(p)
 		if strings.ContainsAny(name, "\n\r") {
-			return "", ""
+			return staged{}
 		}
 		snap, err := s.snapshot(state.Files[p])
 		if err != nil {
-			return "", ""
+			return staged{}
 		}
 		contents[k] = snap
 		fmt.Fprintf(&q, ":%s\n", name)
-		fmt.Fprintf(&answers, "%s blob %d\n", git.BlobID(snap, s.idLen), len(snap))
+		fmt.Fprintf(&a, "%s blob %d\n", git.BlobID(snap, s.idLen), len(snap))
 	}
-	end := "hallmark-staged-" + token
-	q.WriteString(end + "\n")
-	answers.WriteString(end + " missing\n")
 	models, err := modelsIn(state, s, paths, contents)
 	if err != nil {
-		return "", ""
+		return staged{}
 	}
 	var b strings.Builder
-	b.WriteString("hallmark-staged " + token + " " + git.BlobID([]byte(answers.String()), s.idLen) + "\n")
+	b.WriteString("hallmark-staged " + token + "\n")
 	for _, m := range models {
 		v := provenance.AssistedBy(m).Value
 		if strings.ContainsAny(v, "\n\r") || v == "end "+token {
-			return "", ""
+			return staged{}
 		}
 		b.WriteString(v + "\n")
 	}
 	b.WriteString("end " + token + "\n")
-	return b.String(), q.String()
+	return staged{staged: b.String(), query: q.String(), answer: a.String()}
 }
 
 // StagedModels returns the model authors of the pending lines that are

@@ -72,15 +72,31 @@ func (r *Repo) Git(args ...string) string {
 
 // TryGit runs git and returns its combined output and error.
 func (r *Repo) TryGit(args ...string) (string, error) {
+	out, err := r.run(args...)
+	// A commit's hook may stamp in the background: what the test does
+	// next sees the stamp done, as a person typing the next command would.
+	stampwait.Settle(r.Dir)
+	return out, err
+}
+
+// GitNoWait is Git returning as soon as git does, while a stamp its hooks
+// started may still run: for a benchmark timing the commit itself.
+func (r *Repo) GitNoWait(args ...string) string {
+	r.t.Helper()
+	out, err := r.run(args...)
+	if err != nil {
+		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+func (r *Repo) run(args ...string) (string, error) {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = r.Dir
 	r.tick++
 	date := fmt.Sprintf("%d +0000", 1700000000+r.tick*60)
 	cmd.Env = append(r.env, "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date)
 	out, err := cmd.CombinedOutput()
-	// A commit's hook may stamp in the background: what the test does
-	// next sees the stamp done, as a person typing the next command would.
-	stampwait.Settle(r.Dir)
 	return string(out), err
 }
 
