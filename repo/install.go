@@ -287,9 +287,11 @@ func hookScript(name string, command []string, foregroundStamp bool) string {
 // the staged file in flight, starts command as a job (not through
 // hallmark_hook: a function would run in a subshell, and the marker must
 // name the stamp's own process), leaves the marker and says whether an
-// earlier background stamp failed. Without hallmark's directory (nothing
-// captured yet) or with HALLMARK_STAMP=foreground, the script goes on to
-// stamp in the foreground.
+// earlier background stamp failed. The job runs niced, so that on a busy
+// machine it yields to the commit and what follows it (nice execs the
+// job: the marker's process id is the stamp's). Without hallmark's
+// directory (nothing captured yet) or with HALLMARK_STAMP=foreground, the
+// script goes on to stamp in the foreground.
 func backgroundPostCommit(command []string) string {
 	var job strings.Builder
 	job.WriteString(`"$HALLMARK"`)
@@ -311,7 +313,7 @@ if [ "${` + StampModeEnv + `:-}" != foreground ] && [ -d "$gd/hallmark" ] && [ !
 	case $orig in *[!0-9a-f]*) orig= ;; esac
 	case $pick in *[!0-9a-f]*) pick= ;; esac
 	printf '%s\n' ` + stagedInFlight + ` >"$gd/` + stagedFile + `"
-	` + job.String() + ` post-commit --in-background "HEAD=$head" "ORIG_HEAD=$orig" "CHERRY_PICK_HEAD=$pick" </dev/null >"$gd/` + backgroundLogFile + `" 2>&1 &
+	nice -n 10 ` + job.String() + ` post-commit --in-background "HEAD=$head" "ORIG_HEAD=$orig" "CHERRY_PICK_HEAD=$pick" </dev/null >"$gd/` + backgroundLogFile + `" 2>&1 &
 	: >"$gd/hallmark/` + stampwait.MarkerPrefix + `$!"
 	if [ -f "$gd/` + backgroundFailedFile + `" ]; then
 		IFS= read -r failed <"$gd/` + backgroundFailedFile + `" || failed=
