@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/hallmark-dev/hallmark/internal/stampwait"
@@ -73,8 +74,16 @@ func (r *Repo) WaitForStamps(ctx context.Context) error {
 	return waitForStamps(ctx, r.git.GitDir)
 }
 
+// backgroundStart is when this process began as a background stamp, or
+// the zero time: such a stamp waits only for the stamps begun before it.
+var backgroundStart atomic.Pointer[time.Time]
+
 func waitForStamps(ctx context.Context, gitDir string) error {
-	busy, err := stampwait.Wait(ctx, gitDir, stampWait)
+	var since time.Time
+	if t := backgroundStart.Load(); t != nil {
+		since = *t
+	}
+	busy, err := stampwait.Wait(ctx, gitDir, stampWait, since)
 	if !errors.Is(err, stampwait.ErrTimeout) {
 		return err
 	}
@@ -85,11 +94,14 @@ func waitForStamps(ctx context.Context, gitDir string) error {
 	return fmt.Errorf("%w: %s has been locked for over %v", ErrStampInFlight, filepath.Join(gitDir, "hallmark", "lock"), stampWait)
 }
 
-// beginBackground is the first thing a background stamp does: leave the
-// session of the terminal (a ^C or a closed window after `git commit` must
-// not cut the stamp short) and forget the commit's temporary index, which
-// git removes once the commit is made.
+// beginBackground is the first thing a background stamp does, before it
+// opens the repository: note when it began (see backgroundStart), leave
+// the session of the terminal (a ^C or a closed window after `git commit`
+// must not cut the stamp short) and forget the commit's temporary index,
+// which git removes once the commit is made.
 func beginBackground() {
+	now := time.Now()
+	backgroundStart.Store(&now)
 	stampwait.DetachSession()
 	os.Unsetenv("GIT_INDEX_FILE")
 }

@@ -274,3 +274,35 @@ func TestForegroundStamp(t *testing.T) {
 		})
 	}
 }
+
+// TestBackgroundStampsInARow: with Assisted-by off the next commit's
+// prepare-commit-msg does not wait, so a second background stamp starts
+// while the first is still held on its key, before it took the lock. The
+// later one waits for the earlier, never the other way round (else each
+// would wait for the other), and both records are right.
+func TestBackgroundStampsInARow(t *testing.T) {
+	ctx := context.Background()
+	r, lib, k := backgroundWorld(t)
+	ring := hallmarktest.Keyring(t, k.key)
+	r.Git("config", "hallmark.assistedBy", "false")
+
+	first, pid := commitHeld(t, r, lib)
+	if pid == 0 {
+		t.Fatal("no background stamp for the first commit")
+	}
+	r.Write("base.txt", hallmarktest.Lines("base", 3)+"typed by Ada\n")
+	gitNoWait(t, r, "commit", "-q", "-a", "-m", "fix: by hand")
+	second := strings.TrimSpace(gitNoWait(t, r, "rev-parse", "HEAD"))
+	names, _ := filepath.Glob(r.Path(".git/hallmark/in-flight.*"))
+	if len(names) != 2 {
+		t.Fatalf("markers %v, want the two stamps under way", names)
+	}
+	k.release()
+	short, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := lib.WaitForStamps(short); err != nil {
+		t.Fatalf("the two stamps did not finish: %v", err)
+	}
+	hallmarktest.ExpectLines(t, r.StoredRecord(first, ring), "gen.go", hallmarktest.Want{From: 1, To: 4, Class: provenance.AI, Who: bgModel.ModelID})
+	hallmarktest.ExpectLines(t, r.StoredRecord(second, ring), "base.txt", hallmarktest.Want{From: 4, To: 4, Class: provenance.Human, Who: hallmarktest.PersonName})
+}

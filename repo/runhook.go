@@ -89,6 +89,9 @@ func RunHook(ctx context.Context, name string, args []string, opts *HookOptions)
 	if dir == "" {
 		dir = "."
 	}
+	if name == "post-commit" && len(args) > 0 && args[0] == "--in-background" {
+		beginBackground()
+	}
 	r, err := Open(ctx, dir)
 	if err != nil {
 		return err
@@ -158,7 +161,6 @@ func (h *hookRun) postCommit(ctx context.Context, r *Repo, args []string) error 
 		if err != nil {
 			return err
 		}
-		beginBackground()
 		err = h.stamp(ctx, r, seen, nil)
 		r.finishBackground(ctx, seen.Commit, err)
 		return err

@@ -31,12 +31,16 @@ type Busy struct{ PID int }
 // process holds gitDir's pending-state lock. A marker whose process is
 // gone (a killed stamp) is removed. This process's own marker, and its
 // parent's, are not waited for: a background stamp opens its repository
-// too. On timeout it returns ErrTimeout and what it waited for.
-func Wait(ctx context.Context, gitDir string, max time.Duration) (Busy, error) {
+// too. A background stamp passes the time it started as olderThan, and
+// waits only for markers left before it: stamps then wait for earlier
+// ones, never the other way round, and two cannot wait for each other.
+// Others pass the zero time and wait for all. On timeout it returns
+// ErrTimeout and what it waited for.
+func Wait(ctx context.Context, gitDir string, max time.Duration, olderThan time.Time) (Busy, error) {
 	dir := filepath.Join(gitDir, "hallmark")
 	deadline := time.Now().Add(max)
 	for pause := time.Millisecond; ; pause = min(2*pause, 20*time.Millisecond) {
-		pid := liveStamp(dir)
+		pid := liveStamp(dir, olderThan)
 		if pid == 0 {
 			break
 		}
@@ -51,8 +55,8 @@ func Wait(ctx context.Context, gitDir string, max time.Duration) (Busy, error) {
 }
 
 // liveStamp is the process id of a background stamp under way, from the
-// markers in dir, or 0.
-func liveStamp(dir string) int {
+// markers in dir (those left before olderThan, unless it is zero), or 0.
+func liveStamp(dir string, olderThan time.Time) int {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return 0
@@ -68,6 +72,11 @@ func liveStamp(dir string) int {
 		}
 		if pid == os.Getpid() || pid == os.Getppid() {
 			continue // our own marker, or our shell's if it forked first
+		}
+		if !olderThan.IsZero() {
+			if fi, err := e.Info(); err != nil || !fi.ModTime().Before(olderThan) {
+				continue // a later stamp: it waits for us
+			}
 		}
 		if processAlive(pid) {
 			return pid
@@ -96,5 +105,5 @@ func Settle(dir string) {
 	if fi, err := os.Stat(gd); err != nil || !fi.IsDir() {
 		gd = dir
 	}
-	_, _ = Wait(context.Background(), gd, time.Minute)
+	_, _ = Wait(context.Background(), gd, time.Minute, time.Time{})
 }
