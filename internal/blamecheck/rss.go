@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,7 +18,9 @@ import (
 // once per process, so it is an upper bound of what the machine gives.
 type rssSampler struct {
 	mu          sync.Mutex
-	peak, child int64 // KB: the sum's peak, the largest child's
+	peak, child int64  // KB: the sum's peak, the largest child's
+	live, goal  uint64 // bytes: the Go heap's peaks, live after a collection and its goal
+	gc0         runtimeStats
 	name        string
 	stop        chan struct{}
 	done        chan struct{}
@@ -25,7 +29,7 @@ type rssSampler struct {
 // startRSS samples the children whose name (/proc/PID/comm) begins with
 // name.
 func startRSS(interval time.Duration, name string) *rssSampler {
-	s := &rssSampler{name: name, stop: make(chan struct{}), done: make(chan struct{})}
+	s := &rssSampler{name: name, stop: make(chan struct{}), done: make(chan struct{}), gc0: readRuntime()}
 	go func() {
 		defer close(s.done)
 		t := time.NewTicker(interval)
@@ -60,19 +64,53 @@ func (s *rssSampler) sample() {
 			child = max(child, kb)
 		}
 	}
+	rt := readRuntime()
 	s.mu.Lock()
 	s.peak = max(s.peak, total)
 	s.child = max(s.child, child)
+	s.live, s.goal = max(s.live, rt.live), max(s.goal, rt.goal)
 	s.mu.Unlock()
+}
+
+// runtimeStats is what the Go runtime says of this process's heap and CPU.
+type runtimeStats struct {
+	live, goal, cycles uint64
+	gcCPU, cpu         float64 // seconds
+}
+
+var runtimeMetrics = []string{"/gc/heap/live:bytes", "/gc/heap/goal:bytes", "/gc/cycles/total:gc-cycles",
+	"/cpu/classes/gc/total:cpu-seconds", "/cpu/classes/user:cpu-seconds"}
+
+func readRuntime() runtimeStats {
+	ms := make([]metrics.Sample, len(runtimeMetrics))
+	for i, n := range runtimeMetrics {
+		ms[i].Name = n
+	}
+	metrics.Read(ms)
+	u := func(i int) uint64 {
+		if ms[i].Value.Kind() == metrics.KindUint64 {
+			return ms[i].Value.Uint64()
+		}
+		return 0
+	}
+	f := func(i int) float64 {
+		if ms[i].Value.Kind() == metrics.KindFloat64 {
+			return ms[i].Value.Float64()
+		}
+		return 0
+	}
+	return runtimeStats{live: u(0), goal: u(1), cycles: u(2), gcCPU: f(3), cpu: f(4)}
 }
 
 // Stop ends the sampling and returns what it saw.
 func (s *rssSampler) Stop() memory {
 	close(s.stop)
 	<-s.done
+	rt := readRuntime()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return memory{self: statusKB(os.Getpid(), "VmHWM:"), child: s.child, sum: s.peak}
+	return memory{self: statusKB(os.Getpid(), "VmHWM:"), child: s.child, sum: s.peak, live: s.live, goal: s.goal,
+		cycles: rt.cycles - s.gc0.cycles, gcCPU: rt.gcCPU - s.gc0.gcCPU, cpu: rt.cpu - s.gc0.cpu}
 }
 
 // statusKB reads one "Key: N kB" line of /proc/PID/status; 0 when absent.
@@ -125,11 +163,22 @@ func parseStatParent(b []byte) int {
 // of the sum of all. The kernel's peak for children (getrusage, and so
 // /usr/bin/time) is no use here: a child forked from a Go process counts
 // its parent's resident pages as its own until it runs git.
-type memory struct{ self, child, sum int64 }
+// Beside them, the Go runtime's own account (runtime/metrics): the peaks
+// of the live heap and of the heap goal the collector aimed at, the
+// collections, and the CPU time the collector took beside that of Go code
+// (both estimates of the runtime, over every core).
+type memory struct {
+	self, child, sum int64
+	live, goal       uint64
+	cycles           uint64
+	gcCPU, cpu       float64
+}
 
 func (m memory) String() string {
 	mb := func(kb int64) string { return strconv.FormatInt((kb+512)/1024, 10) + " MB" }
-	return "peak RSS: hallmark " + mb(m.self) + ", largest git process " + mb(m.child) + ", sum sampled " + mb(m.sum)
+	return "peak RSS: hallmark " + mb(m.self) + ", largest git process " + mb(m.child) + ", sum sampled " + mb(m.sum) +
+		fmt.Sprintf("; Go heap: live at most %s, goal at most %s, %d collections, CPU %.1fs collecting, %.1fs in Go code",
+			mb(int64(m.live>>10)), mb(int64(m.goal>>10)), m.cycles, m.gcCPU, m.cpu)
 }
 
 // runs reports whether a process's name (/proc/PID/comm) begins with name.
