@@ -120,11 +120,15 @@ func (r *Repo) stream(ctx context.Context, stdin []byte, args []string) (io.Read
 }
 
 // ParseLog splits a log stream written with logFormat into commits and
-// their diffs.
+// their diffs. The lines are read in place, not each as a new string: a
+// whole history's diffs pass through here, and a string for each line was
+// most of what a replay of git.git allocated.
 func ParseLog(r io.Reader, each func(c *Commit, diff []byte) error) error {
 	br := bufio.NewReaderSize(r, 1<<16)
+	start, end := []byte(logStart), []byte(logEnd)
 	var header strings.Builder
 	var diff bytes.Buffer
+	var long []byte // a line longer than br's buffer, gathered
 	var cur *Commit
 	inHeader := false
 	flush := func() error {
@@ -137,22 +141,30 @@ func ParseLog(r io.Reader, each func(c *Commit, diff []byte) error) error {
 		return err
 	}
 	for {
-		line, err := br.ReadString('\n')
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			long = append(long[:0], line...)
+			for err == bufio.ErrBufferFull {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
 		if len(line) > 0 {
 			switch {
-			case strings.HasPrefix(line, logStart):
+			case bytes.HasPrefix(line, start):
 				if ferr := flush(); ferr != nil {
 					return ferr
 				}
 				header.Reset()
-				header.WriteString(line[len(logStart):])
+				header.Write(line[len(start):])
 				inHeader = true
 			case inHeader:
-				header.WriteString(line)
+				header.Write(line)
 			default:
-				diff.WriteString(line)
+				diff.Write(line)
 			}
-			if inHeader && strings.Contains(line, logEnd) {
+			if inHeader && bytes.Contains(line, end) {
 				inHeader = false
 				h, _, _ := strings.Cut(header.String(), logEnd)
 				c, perr := parseLogHeader(h)
