@@ -311,7 +311,7 @@ func (a *Analysis) attrOf(ci int32) *commitAttr {
 		return at
 	}
 	m := a.blame.Commits[ci]
-	gc := &repo.Commit{ID: m.ID, Parents: m.Parents, AuthorName: m.AuthorName, AuthorEmail: m.AuthorEmail,
+	gc := &repo.Commit{ID: m.ID, AuthorName: m.AuthorName, AuthorEmail: m.AuthorEmail,
 		CommitterName: m.CommitterName, CommitterEmail: m.CommitterEmail, Message: m.Message}
 	def, class := repo.InferAuthor(gc)
 	at := &commitAttr{def: def, defClass: class, defEv: None}

@@ -41,7 +41,7 @@ const maxSourceQueries = 2000
 // reachingPaths returns the paths that can reach want in the commits of
 // order (parents first), or nil when they are too many to be worth a
 // pathspec.
-func reachingPaths(ctx context.Context, g *git.Repo, order []string, parents map[string][]string, want []string) ([]string, error) {
+func reachingPaths(ctx context.Context, g *git.Repo, order []string, parents func(id string) []string, want []string) ([]string, error) {
 	set := make(map[string]bool, len(want))
 	size := 0
 	add := func(p string) {
@@ -57,7 +57,7 @@ func reachingPaths(ctx context.Context, g *git.Repo, order []string, parents map
 	var pairs [][2]string // what each header of diff-tree's answer diffs
 	for i := len(order) - 1; i >= 0; i-- {
 		id := order[i]
-		ps := parents[id]
+		ps := parents(id)
 		// A merge against its first parent only: what it differs in from
 		// another parent was brought by that parent's own commits, which
 		// are read here too (a rename on a branch is its commit's rename).

@@ -105,7 +105,7 @@ func TestPathsReplayOnlyWhatReachesThem(t *testing.T) {
 	for p := range keep {
 		want = append(want, p)
 	}
-	reach, err := reachingPaths(ctx, gr, order, parents, want)
+	reach, err := reachingPaths(ctx, gr, order, func(id string) []string { return parents[id] }, want)
 	if err != nil {
 		t.Fatal(err)
 	}
