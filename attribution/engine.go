@@ -580,12 +580,17 @@ func findDiff(fs []git.FileDiff, path string) *git.FileDiff {
 	return nil
 }
 
+// mergeBatch is how many merges' diffs streamCommits asks for at once
+// (a variable for tests).
+var mergeBatch = 1000
+
 // streamCommits calls each with every commit of order and its diff
 // against each parent, in that order. The diffs are what costs: git
 // computes them in several processes at once, each given every n-th chunk
 // of the history, and the chunks are put back in order here. Merges get
-// their diffs from prepareMerges, which runs beside the log processes and
-// diffs content only where a merge differs from every parent.
+// their diffs from prepareMerges, which runs beside the log processes,
+// mergeBatch merges at a time, ahead of the replay, and diffs
+// content only where a merge differs from every parent.
 //
 // With paths, only those are diffed, and git leaves out the commits that
 // change none of them: those come to each with no diff.
@@ -624,14 +629,30 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents fun
 			merges = append(merges, append([]string{id}, ps...))
 		}
 	}
+	// The merges' diffs in batches, in the order of the history, each
+	// computed while the replay reaches the ones before: all of git.git's
+	// 21,000 at once were held from the start of the replay until their
+	// merges came.
 	type prepared struct {
 		m   map[string]*mergeDiff
 		err error
 	}
-	mergesDone := make(chan prepared, 1)
+	batches := make(chan prepared, 1)
 	go func() {
-		m, err := prepareMerges(ctx, g, merges, paths)
-		mergesDone <- prepared{m, err}
+		defer close(batches)
+		var trees scratchTrees
+		defer trees.close()
+		for i := 0; i < len(merges); i += mergeBatch {
+			m, err := prepareMerges(ctx, g, merges[i:min(i+mergeBatch, len(merges))], paths, &trees)
+			select {
+			case batches <- prepared{m, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
 	}()
 	var mds map[string]*mergeDiff
 	fail := func(err error) error {
@@ -665,16 +686,18 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents fun
 			return fail(fmt.Errorf("attribution: git log gave %s where %s was expected", le.Commit.ID, order[c]))
 		}
 		if len(le.Commit.Parents) > 1 {
-			if mds == nil {
-				p := <-mergesDone
+			md := mds[order[c]]
+			for md == nil {
+				// The batches come in the merges' order: what is left of
+				// this one is of no merge the log gives.
+				p, ok := <-batches
 				if p.err != nil {
 					return fail(p.err)
 				}
-				mds = p.m
-			}
-			md := mds[order[c]]
-			if md == nil {
-				return fail(fmt.Errorf("attribution: the diffs of merge %s are missing", order[c]))
+				if !ok {
+					return fail(fmt.Errorf("attribution: the diffs of merge %s are missing", order[c]))
+				}
+				mds, md = p.m, p.m[order[c]]
 			}
 			delete(mds, order[c])
 			if err := each(le.Commit, md.diffs, md.whole); err != nil {
@@ -691,8 +714,8 @@ func streamCommits(ctx context.Context, g *git.Repo, order []string, parents fun
 			return err
 		}
 	}
-	if mds == nil {
-		if p := <-mergesDone; p.err != nil {
+	for p := range batches {
+		if p.err != nil {
 			return p.err
 		}
 	}
