@@ -31,7 +31,10 @@ type revCommit struct {
 // parseRevList reads `git rev-list --parents` output: each line a commit
 // and its parents.
 func parseRevList(out []byte) *revList {
-	r := &revList{at: map[string]int32{}}
+	// One line a commit: the tables are made at their size, not grown.
+	n := bytes.Count(out, []byte("\n")) + 1
+	r := &revList{order: make([]string, 0, n), commits: make([]revCommit, 0, n), at: make(map[string]int32, n),
+		parents: make([]int32, 0, bytes.Count(out, []byte(" ")))}
 	for len(out) > 0 {
 		var line []byte
 		line, out, _ = bytes.Cut(out, []byte("\n"))
