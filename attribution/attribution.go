@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"path"
 	"slices"
 	"sort"
@@ -170,7 +171,7 @@ func Analyze(ctx context.Context, r *repo.Repo, opts *Options) (*Analysis, error
 			// The blame's tables grow as the replay goes on; each tag is
 			// tallied when the replay reaches it, with the tables so far.
 			ro.onStart = func(b *treeBlame) { a.blame = b }
-			ro.onTag = func(commit string, files map[string]*fileState) {
+			ro.onTag = func(commit string, files iter.Seq2[string, *fileState]) {
 				tally := a.tallyFiles(files)
 				var when time.Time
 				if ci, ok := indexOf(a.blame, commit); ok {
@@ -432,7 +433,7 @@ func (a *Analysis) Files() []string {
 }
 
 // tallyFiles counts the lines of a set of file states by class.
-func (a *Analysis) tallyFiles(files map[string]*fileState) provenance.Count {
+func (a *Analysis) tallyFiles(files iter.Seq2[string, *fileState]) provenance.Count {
 	var c provenance.Count
 	for p, f := range files {
 		if f.Binary || !a.selected(p) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"path"
 	"runtime"
 	"strings"
@@ -33,7 +34,7 @@ const boundary = -1
 
 // treeState is the line origins of every file of one commit's tree.
 type treeState struct {
-	files map[string]*fileState
+	files *tree
 	refs  int // children in the range not processed yet
 }
 
@@ -78,7 +79,7 @@ type engine struct {
 	states  map[string]*treeState
 	revs    *revList
 	names   map[string]string // authors' and committers' names and addresses, each kept once
-	onTag   func(commit string, files map[string]*fileState)
+	onTag   func(commit string, files iter.Seq2[string, *fileState])
 	tags    map[string]bool
 	current string // the commit being replayed
 	scratch []run  // spliced's working runs
@@ -180,7 +181,7 @@ type replayOptions struct {
 	rev, since string // commit ids
 	progress   func(done, total int)
 	tags       map[string]bool
-	onTag      func(commit string, files map[string]*fileState)
+	onTag      func(commit string, files iter.Seq2[string, *fileState])
 	onStart    func(b *treeBlame)
 	// not lists commits whose states seed may give: the replay starts from
 	// them instead of the beginning of the history.
@@ -236,7 +237,7 @@ func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions)
 				if err != nil || sb == nil {
 					return nil, errFullReplay
 				}
-				e.states[p] = &treeState{files: e.adopt(sb), refs: e.revs.children(p)}
+				e.states[p] = &treeState{files: &tree{base: e.adopt(sb), own: map[string]*fileState{}}, refs: e.revs.children(p)}
 			}
 		}
 	}
@@ -275,7 +276,7 @@ func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions)
 	if st == nil {
 		return nil, fmt.Errorf("attribution: %s was not replayed", o.rev)
 	}
-	e.b.Files = st.files
+	e.b.Files = st.files.files()
 	if keep != nil {
 		// Files outside the paths asked for were not followed.
 		for p := range e.b.Files {
@@ -305,7 +306,7 @@ func selectedFiles(ctx context.Context, g *git.Repo, rev string, only func(strin
 
 // parentFiles returns the tree state of a parent, or nil for a parent
 // outside the range (whose files are read on demand as boundary lines).
-func (e *engine) parentFiles(p string) map[string]*fileState {
+func (e *engine) parentFiles(p string) *tree {
 	if st := e.states[p]; st != nil {
 		return st.files
 	}
@@ -314,9 +315,9 @@ func (e *engine) parentFiles(p string) map[string]*fileState {
 
 // oldFile returns a parent's state of a file, reading a boundary file's
 // line count from git when the parent is outside the range.
-func (e *engine) oldFile(parent string, files map[string]*fileState, path string) (*fileState, error) {
+func (e *engine) oldFile(parent string, files *tree, path string) (*fileState, error) {
 	if files != nil {
-		return files[path], nil
+		return files.get(path), nil
 	}
 	if e.revs.inRange(parent) {
 		return nil, nil
@@ -348,22 +349,18 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 	_, class := repo.InferAuthor((*repo.Commit)(c))
 	ci := e.commitIndex(c, class)
 	parents := c.Parents
-	var files map[string]*fileState
-	var p0files map[string]*fileState
+	var files, p0files *tree
 	if len(parents) > 0 {
 		p0files = e.parentFiles(parents[0])
 		if st := e.states[parents[0]]; st != nil && st.refs <= 1 {
 			files = st.files // the last child takes the tree over
 			delete(e.states, parents[0])
 		} else if p0files != nil {
-			files = make(map[string]*fileState, len(p0files))
-			for k, v := range p0files {
-				files[k] = v
-			}
+			files = p0files.fork()
 		}
 	}
 	if files == nil {
-		files = map[string]*fileState{}
+		files = newTree()
 		if len(parents) > 0 && !e.revs.inRange(parents[0]) {
 			// Outside the range: fill in every file of the parent that this
 			// commit keeps, as boundary lines, lazily below.
@@ -405,7 +402,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 		}
 	}
 	for _, p := range removed {
-		delete(files, p)
+		files.del(p)
 	}
 	own := 0
 	for fi := range diffs[0] {
@@ -414,7 +411,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 			continue
 		}
 		if st := copies[f.Path]; st != nil && len(parents) <= 1 {
-			files[f.Path] = st
+			files.set(f.Path, st)
 			continue
 		}
 		if k, ok := whole[f.Path]; ok {
@@ -423,15 +420,15 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 				return err
 			}
 			if st != nil {
-				files[f.Path] = st
+				files.set(f.Path, st)
 			} else {
-				delete(files, f.Path)
+				files.del(f.Path)
 			}
 			continue
 		}
 		old := olds[fi]
 		if f.Gitlink {
-			delete(files, f.Path)
+			files.del(f.Path)
 			continue
 		}
 		if old != nil && old.Binary && len(f.Hunks) == 0 {
@@ -440,7 +437,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 			f.Binary = true
 		}
 		if f.Binary && len(parents) <= 1 {
-			files[f.Path] = &fileState{Binary: true}
+			files.set(f.Path, &fileState{Binary: true})
 			continue
 		}
 		oldN := 0
@@ -455,7 +452,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 		if len(parents) <= 1 {
 			// The common case, one parent: copy the unchanged runs between
 			// hunks, and give the hunks' lines to this commit.
-			files[f.Path] = spliced(old, f, n, si, &e.scratch)
+			files.set(f.Path, spliced(old, f, n, si, &e.scratch))
 			for _, h := range f.Hunks {
 				own += h.NewLines
 			}
@@ -466,11 +463,11 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 			return err
 		}
 		if whole != nil {
-			files[f.Path] = whole
+			files.set(f.Path, whole)
 			continue
 		}
 		if f.Binary {
-			files[f.Path] = &fileState{Binary: true}
+			files.set(f.Path, &fileState{Binary: true})
 			continue
 		}
 		result := make([]origin, n)
@@ -506,7 +503,7 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 				own++
 			}
 		}
-		files[f.Path] = fromOrigins(result)
+		files.set(f.Path, fromOrigins(result))
 	}
 	e.b.Own[e.b.Commits[ci].ID] = int32(own)
 	if class != provenance.Human {
@@ -523,14 +520,14 @@ func (e *engine) apply(c *git.Commit, diffs [][]git.FileDiff, whole map[string]i
 	}
 	e.states[e.b.Commits[ci].ID] = &treeState{files: files, refs: e.revs.children(c.ID)}
 	if e.onTag != nil && e.tags[c.ID] {
-		e.onTag(c.ID, files)
+		e.onTag(c.ID, files.all())
 	}
 	return nil
 }
 
 // boundaryTree lists the files of a commit outside the range, as lazily
 // read boundary files.
-func (e *engine) boundaryTree(commit string, files map[string]*fileState) error {
+func (e *engine) boundaryTree(commit string, files *tree) error {
 	out, err := e.g.Output(context.Background(), "ls-tree", "-r", "-z", "--format=%(objectmode) %(path)", commit)
 	if err != nil {
 		// git before 2.36 has no --format: fall back to the default listing.
@@ -556,7 +553,7 @@ func (e *engine) boundaryTree(commit string, files map[string]*fileState) error 
 			return err
 		}
 		if fs != nil {
-			files[path] = fs
+			files.set(path, fs)
 		}
 	}
 	return nil
@@ -807,7 +804,7 @@ func (e *engine) parentOrigin(parents []string, diffs [][]git.FileDiff, f *git.F
 // from a file that was also renamed is followed to that file's history.
 // Only identical content is matched here: that is the case git's exact
 // rename detection settles before any similarity score.
-func (e *engine) exactSources(parent string, pfiles map[string]*fileState, fs []git.FileDiff) (map[string]*fileState, error) {
+func (e *engine) exactSources(parent string, pfiles *tree, fs []git.FileDiff) (map[string]*fileState, error) {
 	var added, renamed, unmatchedRenames []*git.FileDiff
 	var gone []string
 	for i := range fs {
