@@ -119,6 +119,11 @@ func (r *Repo) stream(ctx context.Context, stdin []byte, args []string) (io.Read
 	return stdout, wait, nil
 }
 
+// maxKeptDiff is the largest buffer ParseLog keeps for the next commit's
+// diff; on git.git the largest diffs' buffers, kept, were 6 MB of the
+// replay's heap.
+const maxKeptDiff = 1 << 20
+
 // ParseLog splits a log stream written with logFormat into commits and
 // their diffs. The lines are read in place, not each as a new string: a
 // whole history's diffs pass through here, and a string for each line was
@@ -138,6 +143,10 @@ func ParseLog(r io.Reader, each func(c *Commit, diff []byte) error) error {
 		err := each(cur, diff.Bytes())
 		cur = nil
 		diff.Reset()
+		if diff.Cap() > maxKeptDiff {
+			// A rare large commit's: not kept for the rest of the stream.
+			diff = bytes.Buffer{}
+		}
 		return err
 	}
 	for {

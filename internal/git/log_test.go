@@ -7,9 +7,10 @@ import (
 
 // TestParseLogLongLines holds ParseLog, which reads lines in place from a
 // buffer of 64 KiB, to lines longer than that buffer, in a commit's
-// message and in its diff, and to a stream that ends without a newline.
+// message and in its diff (one larger than the buffer it keeps for the
+// next diff), and to a stream that ends without a newline.
 func TestParseLogLongLines(t *testing.T) {
-	long := strings.Repeat("x", 200_000)
+	long := strings.Repeat("x", maxKeptDiff+100) // past the buffer, and past what ParseLog keeps
 	header := func(id, msg string) string {
 		return logStart + id + "\x00\x00A\x00a@x\x001700000000\x00C\x00c@x\x001700000001\x00" + msg + "\x00hallmark-end\n"
 	}
