@@ -31,6 +31,18 @@
 // directory. On git.git that is about 34,000 (merge, path) pairs instead of
 // every merge diffed against every parent.
 //
+// # Memory
+//
+// What a replay holds is the line origins of the trees it still needs
+// (a commit's tree until its last child is replayed), as runs of lines
+// (runs.go), and trees share the files they have in common (tree.go).
+// While it replays, the engine sets a soft memory limit for the process
+// (runtime/debug.SetMemoryLimit) at about twice the live heap, following
+// it as the replay goes on, so that pages the runtime has not given back
+// count against the collector's goal; the previous limit is restored
+// when the replay ends. A program that sets GOGC or GOMEMLIMIT, or a
+// limit of its own, keeps it (memory.go).
+//
 // # The cache
 //
 // The line origins of each tree computed are kept in

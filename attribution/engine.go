@@ -257,12 +257,16 @@ func replay(ctx context.Context, g *git.Repo, batch *git.Batch, o replayOptions)
 			keep = nil // too many paths, or none: the whole tree
 		}
 	}
+	follow, release := holdMemory() // memory.go
+	defer release()
 	done := 0
 	err = streamCommits(ctx, g, order, e.revs.parentsOf, paths, func(c *git.Commit, diffs [][]git.FileDiff, whole map[string]int) error {
 		if err := e.apply(c, diffs, whole); err != nil {
 			return err
 		}
-		done++
+		if done++; done%256 == 0 {
+			follow()
+		}
 		if o.progress != nil {
 			o.progress(done, len(order))
 		}
