@@ -49,4 +49,3 @@ type chunked struct {
 func (c *chunked) Read(p []byte) (int, error) {
 	return c.r.Read(p[:min(len(p), c.n)])
 }
-
